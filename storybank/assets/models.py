@@ -1,0 +1,170 @@
+"""Photos, video, audio and documents with the metadata a press office needs:
+who made it, under which licence, until when, and whether the people in it
+agreed to be shown.
+
+Images extend Wagtail's image model (renditions, focal points, collections and
+permissions come for free); video, audio and documents extend Wagtail's
+document model the same way.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from wagtail.documents.models import AbstractDocument, Document
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.search import index
+
+from storybank.core.text import NormalizedTextMixin
+from storybank.taxonomy.choices import (
+    LICENCE_URLS,
+    REDISTRIBUTABLE_LICENCES,
+    ConsentStatus,
+    Licence,
+    MediaKind,
+)
+from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place, default_locale_only
+
+
+class AssetMetadata(NormalizedTextMixin, models.Model):
+    """Rights and description fields shared by every kind of asset."""
+
+    credit = models.CharField(
+        _("credit"), max_length=255, help_text=_("Printed with every use, e.g. “Ảnh: Nguyễn Văn A / Báo Lào Cai”.")
+    )
+    source_unit = models.ForeignKey(
+        ContributingUnit, verbose_name=_("source unit"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    licence = models.CharField(_("licence"), max_length=20, choices=Licence.choices, default=Licence.CC_BY)
+    rights_expire_on = models.DateField(
+        _("rights expire on"), null=True, blank=True,
+        help_text=_("After this day the asset is withdrawn from the site, search and feeds."),
+    )
+    consent_status = models.CharField(
+        _("consent of identifiable people"), max_length=20,
+        choices=ConsentStatus.choices, default=ConsentStatus.NOT_APPLICABLE,
+    )
+    captured_at = models.DateTimeField(_("captured at"), null=True, blank=True)
+    place = models.ForeignKey(
+        Place, verbose_name=_("place"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", limit_choices_to=default_locale_only,
+    )
+    ethnic_groups = models.ManyToManyField(
+        EthnicGroup, verbose_name=_("ethnic groups"), blank=True, related_name="+",
+        limit_choices_to=default_locale_only,
+    )
+    caption = models.TextField(_("caption (Vietnamese)"), blank=True)
+    #: Alt text and caption in the other languages: {"en": {"alt": …, "caption": …}}.
+    localized_text = models.JSONField(_("alt text and caption per language"), default=dict, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True, editable=False)
+    perceptual_hash = models.CharField(_("perceptual hash"), max_length=32, blank=True, editable=False)
+    camera = models.CharField(_("camera"), max_length=120, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    # --- rights ---------------------------------------------------------
+    def rights_expired(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.rights_expire_on is not None and self.rights_expire_on < today
+
+    @property
+    def consent_missing(self) -> bool:
+        return self.consent_status == ConsentStatus.MISSING
+
+    def is_publicly_usable(self, today: datetime.date | None = None) -> bool:
+        """May the public, search and partners see this asset right now?"""
+        return not self.rights_expired(today) and not self.consent_missing
+
+    @property
+    def is_redistributable(self) -> bool:
+        return self.licence in REDISTRIBUTABLE_LICENCES
+
+    @property
+    def licence_url(self) -> str:
+        return LICENCE_URLS.get(self.licence, "")
+
+    def credit_line(self) -> str:
+        """“credit — licence”, the text that travels with every download."""
+        return f"{self.credit} — {self.get_licence_display()}"
+
+    # --- language -------------------------------------------------------
+    def text_for(self, key: str, language: str | None = None) -> str:
+        language = language or get_language() or settings.LANGUAGE_CODE
+        value = (self.localized_text or {}).get(language, {}).get(key, "")
+        return value or self.default_text(key)
+
+    def default_text(self, key: str) -> str:
+        return self.caption if key == "caption" else ""
+
+    def caption_for(self, language: str | None = None) -> str:
+        return self.text_for("caption", language)
+
+
+class LaoCaiImage(AssetMetadata, AbstractImage):
+    """A photo or illustration. ``description`` is the Vietnamese alt text."""
+
+    admin_form_fields = Image.admin_form_fields + (
+        "caption", "credit", "source_unit", "licence", "rights_expire_on", "consent_status",
+        "captured_at", "place", "ethnic_groups",
+    )
+    search_fields = AbstractImage.search_fields + [
+        index.SearchField("caption"),
+        index.SearchField("credit"),
+        index.FilterField("licence"),
+    ]
+
+    class Meta(AbstractImage.Meta):
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def default_text(self, key: str) -> str:
+        if key == "alt":
+            return self.description or self.title
+        return super().default_text(key)
+
+    def alt_for(self, language: str | None = None) -> str:
+        return self.text_for("alt", language)
+
+    @property
+    def default_alt_text(self) -> str:  # Wagtail uses this for {% image %}
+        return self.alt_for()
+
+
+class LaoCaiRendition(AbstractRendition):
+    image = models.ForeignKey(LaoCaiImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class MediaAsset(AssetMetadata, AbstractDocument):
+    """Video, audio or a document (PDF, office files) with asset metadata."""
+
+    media_kind = models.CharField(_("kind"), max_length=20, choices=MediaKind.choices, default=MediaKind.DOCUMENT)
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+    poster = models.ForeignKey(
+        LaoCaiImage, verbose_name=_("poster image"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    transcript = models.TextField(_("transcript"), blank=True)
+
+    admin_form_fields = Document.admin_form_fields + (
+        "media_kind", "caption", "credit", "source_unit", "licence", "rights_expire_on",
+        "consent_status", "captured_at", "place", "ethnic_groups", "poster", "duration_seconds", "transcript",
+    )
+    search_fields = AbstractDocument.search_fields + [
+        index.SearchField("caption"),
+        index.SearchField("transcript"),
+        index.FilterField("media_kind"),
+    ]
+
+    class Meta(AbstractDocument.Meta):
+        verbose_name = _("media asset")
+        verbose_name_plural = _("media assets")

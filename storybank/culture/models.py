@@ -1,0 +1,67 @@
+"""Culture entries: festivals, crafts, music, costume, cuisine, rituals,
+architecture and scripts of the province's ethnic groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.fields import StreamField
+from wagtail.search import index
+
+from storybank.core.blocks import CultureBodyBlock
+from storybank.core.models import ContentPage, EthnicGroupLink, NormalizedTextPage, PlaceLink, parental_key
+from storybank.taxonomy.choices import CultureCategory, Pillar
+
+
+class CultureIndexPage(NormalizedTextPage):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = NormalizedTextPage.content_panels + [FieldPanel("intro")]
+    subpage_types = ["culture.CultureEntryPage"]
+    parent_page_types = ["home.HomePage"]
+
+    class Meta:
+        verbose_name = _("culture index")
+
+    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["children"] = CultureEntryPage.objects.child_of(self).live().public().order_by("title")
+        return context
+
+
+class CultureEntryPage(ContentPage):
+    kind = "culture"
+    #: Culture entries always belong to the ethnic-culture pillar.
+    pillar = Pillar.CULTURE
+
+    category = models.CharField(_("category"), max_length=20, choices=CultureCategory.choices)
+    body = StreamField(CultureBodyBlock(), verbose_name=_("description and media"))
+
+    content_panels = ContentPage.content_panels + [
+        FieldPanel("lede"),
+        FieldPanel("category"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+        InlinePanel("ethnic_group_links", label=_("Ethnic groups"), min_num=1),
+        InlinePanel("place_links", label=_("Places")),
+        FieldPanel("contributing_unit"),
+        ContentPage.sensitivity_panel,
+    ]
+    search_fields = ContentPage.search_fields + [index.SearchField("body"), index.FilterField("category")]
+    parent_page_types = ["culture.CultureIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("culture entry")
+        verbose_name_plural = _("culture entries")
+
+
+class CulturePlace(PlaceLink):
+    page = parental_key("culture.CultureEntryPage", "place_links")
+
+
+class CultureEthnicGroup(EthnicGroupLink):
+    page = parental_key("culture.CultureEntryPage", "ethnic_group_links")

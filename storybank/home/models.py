@@ -1,0 +1,42 @@
+"""The home page: the three image pillars and the latest content."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+
+from storybank.core.blocks import PillarBlock
+from storybank.core.models import LocaleRootPage
+
+
+class HomePage(LocaleRootPage):
+    hero_title = models.CharField(_("hero title"), max_length=255)
+    hero_text = models.TextField(_("hero text"), blank=True)
+    hero_image = models.ForeignKey(
+        "assets.LaoCaiImage", verbose_name=_("hero image"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    pillars = StreamField(
+        [("pillar", PillarBlock())], verbose_name=_("pillars"), min_num=3, max_num=3,
+        help_text=_("The three pillars: Sa Pa, the trade gateway and ethnic culture."),
+    )
+
+    content_panels = LocaleRootPage.content_panels + [
+        FieldPanel("hero_title"), FieldPanel("hero_text"), FieldPanel("hero_image"), FieldPanel("pillars"),
+    ]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = None
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from storybank.core.listing import latest_content
+
+        context = super().get_context(request, *args, **kwargs)
+        context["latest"] = latest_content(self.locale, limit=6)
+        return context

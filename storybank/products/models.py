@@ -1,0 +1,115 @@
+"""OCOP products ("one commune, one product"), rated 3 to 5 stars."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from storybank.core.blocks import SellerBlock
+from storybank.core.models import ContentPage, NormalizedTextPage, parental_key
+from storybank.taxonomy.choices import OCOPProductGroup
+from storybank.taxonomy.models import Place, default_locale_only
+
+OCOP_STARS = [(3, _("3 stars")), (4, _("4 stars")), (5, _("5 stars"))]
+
+
+def validate_ocop_stars(value: int) -> None:
+    """Only 3-, 4- and 5-star products exist in the provincial OCOP list."""
+    if value not in (3, 4, 5):
+        raise ValidationError(
+            _("An OCOP rating is 3, 4 or 5 stars; %(value)s is not a valid rating."),
+            code="invalid_ocop_rating",
+            params={"value": value},
+        )
+
+
+class OCOPIndexPage(NormalizedTextPage):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = NormalizedTextPage.content_panels + [FieldPanel("intro")]
+    subpage_types = ["products.OCOPProductPage"]
+    parent_page_types = ["home.HomePage"]
+
+    class Meta:
+        verbose_name = _("OCOP product index")
+
+    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["children"] = (
+            OCOPProductPage.objects.child_of(self).live().public().order_by("-star_rating", "title")
+        )
+        return context
+
+
+class OCOPProductPage(ContentPage):
+    kind = "product"
+
+    star_rating = models.PositiveSmallIntegerField(
+        _("OCOP star rating"), choices=OCOP_STARS, validators=[validate_ocop_stars]
+    )
+    product_group = models.CharField(_("OCOP product group"), max_length=20, choices=OCOPProductGroup.choices)
+    producer = models.CharField(_("producer"), max_length=255)
+    commune = models.ForeignKey(
+        Place, verbose_name=_("commune or ward"), on_delete=models.PROTECT, related_name="+",
+        limit_choices_to=default_locale_only,
+    )
+    certification_year = models.PositiveSmallIntegerField(_("certification year"))
+    decision_number = models.CharField(
+        _("decision number"), max_length=120, help_text=_("E.g. 1234/QĐ-UBND of the People's Committee.")
+    )
+    description = RichTextField(_("description"), features=["bold", "italic", "link", "ol", "ul"])
+    where_to_buy = StreamField([("seller", SellerBlock())], verbose_name=_("where to buy"), blank=True)
+
+    content_panels = ContentPage.content_panels + [
+        FieldPanel("lede"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("star_rating"), FieldPanel("product_group")]),
+                FieldPanel("producer"),
+                FieldPanel("commune"),
+                FieldRowPanel([FieldPanel("certification_year"), FieldPanel("decision_number")]),
+            ],
+            heading=_("OCOP certification"),
+        ),
+        FieldPanel("hero_image"),
+        FieldPanel("description"),
+        InlinePanel("gallery_images", label=_("Images")),
+        FieldPanel("where_to_buy"),
+        FieldPanel("contributing_unit"),
+        ContentPage.sensitivity_panel,
+    ]
+    search_fields = ContentPage.search_fields + [
+        index.SearchField("description"),
+        index.SearchField("producer"),
+        index.FilterField("star_rating"),
+        index.FilterField("product_group"),
+    ]
+    parent_page_types = ["products.OCOPIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("OCOP product")
+        verbose_name_plural = _("OCOP products")
+
+    def get_places(self) -> list[Place]:
+        return [self.commune] if self.commune_id else []
+
+    def get_images(self) -> list[Any]:
+        images = [self.hero_image] if self.hero_image else []
+        images += [item.image for item in self.gallery_images.all() if item.image_id != self.hero_image_id]
+        return images
+
+
+class OCOPProductImage(Orderable):
+    page = parental_key("products.OCOPProductPage", "gallery_images")
+    image = models.ForeignKey("assets.LaoCaiImage", verbose_name=_("image"), on_delete=models.CASCADE, related_name="+")
+    caption = models.CharField(_("caption"), max_length=500, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]

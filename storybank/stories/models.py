@@ -1,0 +1,76 @@
+"""Stories: the inspiring articles of the three pillars."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.fields import StreamField
+from wagtail.search import index
+
+from storybank.core.blocks import StoryBodyBlock
+from storybank.core.models import (
+    ContentPage,
+    EthnicGroupLink,
+    NormalizedTextPage,
+    PlaceLink,
+    TopicLink,
+    parental_key,
+)
+from storybank.taxonomy.choices import Pillar
+
+
+class StoryIndexPage(NormalizedTextPage):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = NormalizedTextPage.content_panels + [FieldPanel("intro")]
+    subpage_types = ["stories.StoryPage"]
+    parent_page_types = ["home.HomePage"]
+
+    class Meta:
+        verbose_name = _("story index")
+
+    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["children"] = StoryPage.objects.child_of(self).live().public().order_by("-first_published_at")
+        return context
+
+
+class StoryPage(ContentPage):
+    kind = "story"
+
+    pillar = models.CharField(_("pillar"), max_length=20, choices=Pillar.choices)
+    body = StreamField(StoryBodyBlock(), verbose_name=_("body"))
+
+    content_panels = ContentPage.content_panels + [
+        FieldPanel("lede"),
+        FieldPanel("pillar"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+        InlinePanel("place_links", label=_("Places")),
+        InlinePanel("ethnic_group_links", label=_("Ethnic groups")),
+        InlinePanel("topic_links", label=_("Topics")),
+        FieldPanel("contributing_unit"),
+        ContentPage.sensitivity_panel,
+    ]
+    search_fields = ContentPage.search_fields + [index.SearchField("body"), index.FilterField("pillar")]
+    parent_page_types = ["stories.StoryIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+
+
+class StoryPlace(PlaceLink):
+    page = parental_key("stories.StoryPage", "place_links")
+
+
+class StoryEthnicGroup(EthnicGroupLink):
+    page = parental_key("stories.StoryPage", "ethnic_group_links")
+
+
+class StoryTopic(TopicLink):
+    page = parental_key("stories.StoryPage", "topic_links")
