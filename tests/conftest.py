@@ -1,0 +1,33 @@
+"""Fixtures shared by the whole suite.
+
+Each area keeps its own fixtures in ``tests/<area>/conftest.py``; only what
+every area needs lives here.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _require_postgres_when_asked(django_db_setup, django_db_blocker) -> None:
+    """``REQUIRE_POSTGRES=1`` (set by ``make test`` for its second run) makes
+    the suite fail when it is not really talking to PostgreSQL."""
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        with django_db_blocker.unblock():
+            assert connection.vendor == "postgresql", (
+                f"REQUIRE_POSTGRES=1 but the suite runs on {connection.vendor}; check DATABASE_URL"
+            )
+
+
+@pytest.fixture
+def locales(db):
+    """Every configured content locale, as Wagtail ``Locale`` rows."""
+    from django.core.management import call_command
+    from wagtail.models import Locale
+
+    call_command("sync_locales", stdout=open(os.devnull, "w"))
+    return {locale.language_code: locale for locale in Locale.objects.all()}
