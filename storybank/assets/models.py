@@ -107,7 +107,7 @@ class AssetMetadata(NormalizedTextMixin, models.Model):
         return self.text_for("caption", language)
 
 
-class LaoCaiImage(AssetMetadata, AbstractImage):
+class LaoCaiImage(AssetMetadata, AbstractImage):  # noqa: DJ008 (__str__ from AbstractImage)
     """A photo or illustration. ``description`` is the Vietnamese alt text."""
 
     admin_form_fields = Image.admin_form_fields + (
@@ -144,7 +144,7 @@ class LaoCaiRendition(AbstractRendition):
         unique_together = (("image", "filter_spec", "focal_point_key"),)
 
 
-class MediaAsset(AssetMetadata, AbstractDocument):
+class MediaAsset(AssetMetadata, AbstractDocument):  # noqa: DJ008 (__str__ from AbstractDocument)
     """Video, audio or a document (PDF, office files) with asset metadata."""
 
     media_kind = models.CharField(_("kind"), max_length=20, choices=MediaKind.choices, default=MediaKind.DOCUMENT)

@@ -63,7 +63,10 @@ class EthnicGroup(TaxonomyTerm):
     )
     population = models.PositiveIntegerField(_("population in the province"), null=True, blank=True)
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("autonym"), FieldPanel("population"), FieldPanel("description")]
+    panels = [
+        FieldPanel("name"), FieldPanel("slug"), FieldPanel("autonym"), FieldPanel("population"),
+        FieldPanel("description"),
+    ]
 
     class Meta(TaxonomyTerm.Meta):
         verbose_name = _("ethnic group")
@@ -120,7 +123,9 @@ class ContributingUnit(NormalizedTextMixin, index.Indexed, models.Model):
     )
     contact_email = models.EmailField(_("contact email"), blank=True)
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("kind"), FieldPanel("place"), FieldPanel("contact_email")]
+    panels = [
+        FieldPanel("name"), FieldPanel("slug"), FieldPanel("kind"), FieldPanel("place"), FieldPanel("contact_email"),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
