@@ -31,3 +31,18 @@ def locales(db):
 
     call_command("sync_locales", stdout=open(os.devnull, "w"))
     return {locale.language_code: locale for locale in Locale.objects.all()}
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo content, loaded once per test module inside a transaction
+    that is rolled back when the module ends. Each test still runs in its own
+    nested transaction (request ``db`` as usual)."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            call_command("load_demo", stdout=open(os.devnull, "w"))
+            yield
+            transaction.set_rollback(True)

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
@@ -18,16 +19,22 @@ from storybank.taxonomy.choices import OCOPProductGroup
 from storybank.taxonomy.models import Place, default_locale_only
 
 OCOP_STARS = [(3, _("3 stars")), (4, _("4 stars")), (5, _("5 stars"))]
+OCOP_RATING_MESSAGE = _("An OCOP rating is 3, 4 or 5 stars; %(value)s is not a valid rating.")
 
 
 def validate_ocop_stars(value: int) -> None:
     """Only 3-, 4- and 5-star products exist in the provincial OCOP list."""
     if value not in (3, 4, 5):
-        raise ValidationError(
-            _("An OCOP rating is 3, 4 or 5 stars; %(value)s is not a valid rating."),
-            code="invalid_ocop_rating",
-            params={"value": value},
-        )
+        raise ValidationError(OCOP_RATING_MESSAGE, code="invalid_ocop_rating", params={"value": value})
+
+
+class OCOPProductForm(WagtailAdminPageForm):
+    """Says what a valid OCOP rating is, instead of "select a valid choice"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "star_rating" in self.fields:
+            self.fields["star_rating"].error_messages["invalid_choice"] = OCOP_RATING_MESSAGE
 
 
 class OCOPIndexPage(NormalizedTextPage):
@@ -50,9 +57,11 @@ class OCOPIndexPage(NormalizedTextPage):
 
 class OCOPProductPage(ContentPage):
     kind = "product"
+    base_form_class = OCOPProductForm
 
     star_rating = models.PositiveSmallIntegerField(
-        _("OCOP star rating"), choices=OCOP_STARS, validators=[validate_ocop_stars]
+        _("OCOP star rating"), choices=OCOP_STARS, validators=[validate_ocop_stars],
+        error_messages={"invalid_choice": OCOP_RATING_MESSAGE},
     )
     product_group = models.CharField(_("OCOP product group"), max_length=20, choices=OCOPProductGroup.choices)
     producer = models.CharField(_("producer"), max_length=255)
