@@ -1,9 +1,10 @@
 """Test runs: SQLite by default, PostgreSQL when DATABASE_URL points at it."""
 
-from .base import *  # noqa: F401,F403
 import os
 import tempfile
 from pathlib import Path
+
+from .base import *  # noqa: F401,F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
