@@ -47,7 +47,10 @@ def test_saving_the_image_form_stores_alt_text_per_language(demo, admin_client):
     assert form.is_valid(), form.errors
     form.save()
     image.refresh_from_db()
-    assert image.localized_text == {"en": {"alt": "Terraces in Y Ty"}, "fr": {"caption": "Rizières en terrasses d'Y Tý"}}
+    assert image.localized_text == {
+        "en": {"alt": "Terraces in Y Ty"},
+        "fr": {"caption": "Rizières en terrasses d'Y Tý"},
+    }
     assert image.alt_for("en") == "Terraces in Y Ty"
     assert image.alt_for("ko") == image.description  # falls back to Vietnamese
 
