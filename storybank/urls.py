@@ -10,6 +10,9 @@ from storybank.core import views as core_views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v1/", include("search.api_urls")),
+    path("feeds/", include("storybank.feeds.urls")),
+    path("press/", include("media_pipeline.urls")),
     path("sitemap.xml", core_views.sitemap, name="sitemap"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("healthz", core_views.healthz, name="healthz"),
@@ -24,6 +27,7 @@ if settings.DEBUG:
 # "/" has no page of its own; LocaleMiddleware redirects it to the visitor's
 # language (cookie, then Accept-Language, then Vietnamese).
 urlpatterns += i18n_patterns(
+    path("", include("search.urls")),  # the public and journalists' search page
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -36,6 +36,11 @@ INSTALLED_APPS = [
     "storybank.products",
     "storybank.culture",
     "storybank.demo",
+    "storybank.feeds",
+    "storybank.governance",
+    "storybank.analytics",
+    "search",
+    "media_pipeline",
     # Wagtail and translation.
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -194,3 +199,24 @@ LOGGING = {
 }
 WAGTAILIMAGES_IMAGE_FORM_BASE = "storybank.assets.forms.LaoCaiImageForm"
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "storybank.assets.forms.MediaAssetForm"
+
+
+# ===========================================================================
+# Settings of the product's parts. Each part keeps its settings in its own
+# section below, read from the environment where they vary by deployment.
+# ===========================================================================
+
+# --- search/ ---------------------------------------------------------------
+
+
+# --- media_pipeline/ -------------------------------------------------------
+
+
+# --- storybank/feeds/ ------------------------------------------------------
+
+
+# --- storybank/governance/ and storybank/analytics/ -----------------------
+
+
+# --- public site (templates/, caching, static files) -----------------------
+

@@ -24,6 +24,7 @@ from storybank.assets.models import LaoCaiImage
 from storybank.culture.models import CultureEntryPage, CultureEthnicGroup, CultureIndexPage, CulturePlace
 from storybank.demo import content_data, taxonomy_data
 from storybank.demo.images import IMAGE_SPECS, draw_image
+from storybank.demo.registry import run_app_demo_loaders
 from storybank.home.models import HomePage
 from storybank.products.models import OCOPIndexPage, OCOPProductImage, OCOPProductPage
 from storybank.stories.models import StoryEthnicGroup, StoryIndexPage, StoryPage, StoryPlace, StoryTopic
@@ -120,11 +121,13 @@ class Command(BaseCommand):
                 self.load_product(indexes["san-pham-ocop"], item)
             for item in content_data.CULTURE:
                 self.load_culture(indexes["van-hoa"], item)
+            run_app_demo_loaders(self)
         self.report()
         self.ensure_admin()
 
     # --- helpers ----------------------------------------------------------
     def count(self, what: str) -> None:
+        """Record one created object of ``what`` for the report (app loaders use it too)."""
         self.created[what] = self.created.get(what, 0) + 1
 
     def report(self) -> None:
