@@ -110,6 +110,9 @@ class AssetMetadata(NormalizedTextMixin, models.Model):
 class LaoCaiImage(AssetMetadata, AbstractImage):  # noqa: DJ008 (__str__ from AbstractImage)
     """A photo or illustration. ``description`` is the Vietnamese alt text."""
 
+    #: Content kind for search, feeds and the API (see ``ContentKind``).
+    kind = "image"
+
     admin_form_fields = Image.admin_form_fields + (
         "caption", "credit", "source_unit", "licence", "rights_expire_on", "consent_status",
         "captured_at", "place", "ethnic_groups",
@@ -168,3 +171,8 @@ class MediaAsset(AssetMetadata, AbstractDocument):  # noqa: DJ008 (__str__ from 
     class Meta(AbstractDocument.Meta):
         verbose_name = _("media asset")
         verbose_name_plural = _("media assets")
+
+    @property
+    def kind(self) -> str:
+        """Content kind for search, feeds and the API: video, audio or document."""
+        return self.media_kind

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "storybank.core"
     label = "core"
     verbose_name = _("Lào Cai Story core")
+
+    def ready(self) -> None:
+        from storybank.core import signals
+
+        signals.connect()

@@ -90,6 +90,19 @@ class Sensitivity(models.TextChoices):
     FOREIGN_AFFAIRS = "foreign-affairs", _("Foreign affairs")
 
 
+class ContentKind(models.TextChoices):
+    """Every kind of item in the bank, as search facets, feed rules and the
+    API name them. Pages and assets share one vocabulary."""
+
+    STORY = "story", _("Story")
+    PRODUCT = "product", _("OCOP product")
+    CULTURE = "culture", _("Culture entry")
+    IMAGE = "image", _("Image")
+    VIDEO = "video", _("Video")
+    AUDIO = "audio", _("Audio")
+    DOCUMENT = "document", _("Document")
+
+
 class MediaKind(models.TextChoices):
     VIDEO = "video", _("Video")
     AUDIO = "audio", _("Audio")

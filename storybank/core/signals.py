@@ -1,0 +1,79 @@
+"""``content_changed``: one hook for everything that mirrors public content.
+
+The search index, the partner-feed change log and outbox, page caches and the
+audit trail all need to hear when an item's public state may have changed.
+Rather than each of them listening to half a dozen Wagtail and Django signals
+(and missing one), this module turns those into a single signal.
+
+It is sent synchronously, inside the transaction that made the change, so a
+receiver that writes to the database (the feed outbox) commits or rolls back
+with it; a receiver that talks to another system (Elasticsearch) should defer
+its work with ``transaction.on_commit`` or a background task.
+
+Receivers decide visibility themselves with :mod:`storybank.core.visibility`:
+``PUBLISHED`` means "this item may now look different", not "this item is
+public" (an asset saved with missing consent is still announced).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
+from wagtail.signals import page_published, page_unpublished
+
+#: ``sender`` is the model class; keyword arguments ``instance`` and ``change``.
+content_changed = Signal()
+
+
+class Change(StrEnum):
+    PUBLISHED = "published"  # published, republished or updated (an upsert)
+    WITHDRAWN = "withdrawn"  # unpublished, rights expired, consent withdrawn
+    DELETED = "deleted"
+
+
+def announce(instance: Any, change: Change) -> None:
+    """Send ``content_changed`` for ``instance``. Other apps call this too,
+    e.g. the daily rights-expiry task announces ``WITHDRAWN`` assets."""
+    content_changed.send(sender=type(instance), instance=instance, change=change)
+
+
+def _is_tracked(sender: type) -> bool:
+    from storybank.assets.models import LaoCaiImage, MediaAsset
+    from storybank.core.listing import content_page_models
+
+    return sender in (*content_page_models(), LaoCaiImage, MediaAsset)
+
+
+def _on_page_published(sender: type, instance: Any, **kwargs: Any) -> None:
+    if _is_tracked(sender):
+        announce(instance, Change.PUBLISHED)
+
+
+def _on_page_unpublished(sender: type, instance: Any, **kwargs: Any) -> None:
+    if _is_tracked(sender):
+        announce(instance, Change.WITHDRAWN)
+
+
+def _on_asset_saved(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        announce(instance, Change.PUBLISHED)
+
+
+def _on_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
+    if _is_tracked(sender):
+        announce(instance, Change.DELETED)
+
+
+def connect() -> None:
+    """Wire Wagtail's and Django's signals to ``content_changed`` (from ``CoreConfig.ready``)."""
+    from storybank.assets.models import LaoCaiImage, MediaAsset
+
+    page_published.connect(_on_page_published, dispatch_uid="core.content_changed.published")
+    page_unpublished.connect(_on_page_unpublished, dispatch_uid="core.content_changed.unpublished")
+    post_delete.connect(_on_deleted, dispatch_uid="core.content_changed.deleted")
+    for asset_model in (LaoCaiImage, MediaAsset):
+        uid = f"core.content_changed.{asset_model.__name__}"
+        post_save.connect(_on_asset_saved, sender=asset_model, dispatch_uid=uid)
