@@ -6,3 +6,8 @@ class FeedsConfig(AppConfig):
     name = "storybank.feeds"
     label = "feeds"
     verbose_name = _("Partner feeds")
+
+    def ready(self) -> None:
+        from . import sync
+
+        sync.connect()

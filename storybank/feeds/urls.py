@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "feeds"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:slug>.<str:fmt>", views.feed, name="feed"),
+]

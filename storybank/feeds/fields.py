@@ -1,0 +1,83 @@
+"""A list of choices stored as JSON, edited as checkboxes.
+
+Feed rules and partner settings pick several values from a vocabulary (kinds,
+pillars, languages, licences). An empty list means "no restriction". The
+choices are looked up by a dotted path when the form is built, so adding a
+content language or a licence needs no migration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+
+def content_language_choices() -> list[tuple[str, str]]:
+    from django.conf import settings
+
+    return list(settings.LANGUAGES)
+
+
+def content_kind_choices() -> list[tuple[str, str]]:
+    from storybank.taxonomy.choices import ContentKind
+
+    return list(ContentKind.choices)
+
+
+def pillar_choices() -> list[tuple[str, str]]:
+    from storybank.taxonomy.choices import Pillar
+
+    return list(Pillar.choices)
+
+
+def redistributable_licence_choices() -> list[tuple[str, str]]:
+    """Only licences that allow republishing: the others never leave."""
+    from storybank.taxonomy.choices import REDISTRIBUTABLE_LICENCES, Licence
+
+    return [(value, label) for value, label in Licence.choices if value in REDISTRIBUTABLE_LICENCES]
+
+
+class ChoiceListField(models.JSONField):
+    """A JSON list whose items come from ``choices_from`` (a dotted path to a
+    function returning Django choices)."""
+
+    def __init__(self, *args: Any, choices_from: str = "", **kwargs: Any) -> None:
+        self.choices_from = choices_from
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> tuple[Any, ...]:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["choices_from"] = self.choices_from
+        return name, path, args, kwargs
+
+    def item_choices(self) -> list[tuple[str, str]]:
+        function: Callable[[], list[tuple[str, str]]] = import_string(self.choices_from)
+        return function()
+
+    def validate(self, value: Any, model_instance: models.Model | None) -> None:
+        super().validate(value, model_instance)
+        if not isinstance(value, list):
+            raise ValidationError(_("Expected a list of values."), code="invalid")
+        allowed = {key for key, _label in self.item_choices()}
+        unknown = [item for item in value if item not in allowed]
+        if unknown:
+            raise ValidationError(
+                _("Unknown values: %(values)s."), code="invalid_choice", params={"values": ", ".join(map(str, unknown))}
+            )
+
+    def formfield(self, **kwargs: Any) -> forms.Field:
+        return forms.MultipleChoiceField(
+            choices=self.item_choices,
+            required=not self.blank,
+            label=self.verbose_name,
+            help_text=self.help_text,
+            widget=forms.CheckboxSelectMultiple,
+        )

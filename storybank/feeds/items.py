@@ -1,0 +1,486 @@
+"""Items as they leave the bank: one JSON-ready dict per page or asset.
+
+An item's payload is the same for every feed (feeds differ in *which* items
+they hold, not in what an item says), so it is built once per change and
+stored with each feed entry; every format is rendered from it.
+
+What an item may show follows :mod:`storybank.core.visibility`: a page item
+only exists while the page is public, and its images and media appear only
+while they are redistributable (rights, consent and licence). Nothing here
+decides visibility on its own.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import html
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from wagtail.images.models import Filter
+from wagtail.models import Locale, Page, Site
+from wagtail.rich_text import RichText, expand_db_html
+
+from storybank.assets.models import LaoCaiImage, MediaAsset
+from storybank.core.visibility import is_asset_public, public_pages, redistributable_assets
+from storybank.taxonomy.choices import LICENCE_URLS, Licence, Pillar
+from storybank.taxonomy.models import EthnicGroup, Place, Topic
+
+logger = logging.getLogger(__name__)
+
+ITEM_URN = "urn:laocai-story:"
+PAGE, IMAGE, MEDIA = "page", "image", "media"
+
+#: The media pipeline's presets (TEAM.md contract), used for rendition sizes
+#: and, until ``press:rendition`` exists, for Wagtail renditions.
+PRESET_SPECS = {
+    "thumbnail": "fill-400x300",
+    "web": "max-1600x1600",
+    "facebook": "fill-1200x630",
+    "instagram": "fill-1080x1350",
+    "stories": "fill-1080x1920",
+    "youtube": "fill-1280x720",
+}
+
+MEDIA_MIME_TYPES = {
+    "mp4": "video/mp4", "webm": "video/webm", "mov": "video/quicktime", "mp3": "audio/mpeg", "m4a": "audio/mp4",
+    "ogg": "audio/ogg", "wav": "audio/wav", "pdf": "application/pdf", "txt": "text/plain",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+}
+
+
+# --- keys and identifiers -------------------------------------------------------
+
+
+def page_key(pk: int) -> str:
+    return f"{PAGE}:{pk}"
+
+
+def image_key(pk: int) -> str:
+    return f"{IMAGE}:{pk}"
+
+
+def media_key(pk: int) -> str:
+    return f"{MEDIA}:{pk}"
+
+
+def key_for(instance: Any) -> str:
+    if isinstance(instance, LaoCaiImage):
+        return image_key(instance.pk)
+    if isinstance(instance, MediaAsset):
+        return media_key(instance.pk)
+    return page_key(instance.pk)
+
+
+def split_key(key: str) -> tuple[str, int]:
+    space, _colon, pk = key.partition(":")
+    return space, int(pk)
+
+
+def item_id(key: str) -> str:
+    """The item's permanent public identifier (a URN: the same in every format)."""
+    return ITEM_URN + key
+
+
+def iso(moment: Any) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+# --- the built item ---------------------------------------------------------------
+
+
+@dataclass
+class BuiltItem:
+    key: str
+    kind: str = ""
+    locale: str = ""
+    payload: dict[str, Any] | None = None
+    reason: str = ""
+    asset_refs: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def present(self) -> bool:
+        return self.payload is not None
+
+    @cached_property
+    def content_hash(self) -> str:
+        if self.payload is None:
+            return ""
+        return hashlib.sha256(json.dumps(self.payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+    @property
+    def asset_refs_text(self) -> str:
+        return f" {' '.join(self.asset_refs)} " if self.asset_refs else ""
+
+
+def base_url() -> str:
+    configured = getattr(settings, "FEEDS_BASE_URL", "")
+    if configured:
+        return configured.rstrip("/")
+    site = Site.objects.filter(is_default_site=True).first()
+    return (site.root_url if site else settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+
+
+_RELATIVE_LINK = re.compile(r'(\s(?:href|src)=")(/[^"]*)"')
+
+
+class ItemBuilder:
+    """Builds item payloads, remembering what items of one batch share
+    (taxonomy names, image renditions, locales)."""
+
+    def __init__(self) -> None:
+        self.base = base_url()
+        self.presets: list[str] = list(getattr(settings, "FEEDS_RENDITION_PRESETS", ["thumbnail", "web"]))
+        self.text_licence: str = getattr(settings, "FEEDS_TEXT_LICENCE", Licence.GOV_REUSE)
+        self._locales = {locale.pk: locale.language_code for locale in Locale.objects.all()}
+        self._names: dict[type, dict[tuple[Any, str], str]] = {}
+        self._renditions: dict[tuple[int, str], dict[str, Any] | None] = {}
+        self._image_public: dict[int, bool] = {}
+
+    # --- entry point --------------------------------------------------------
+    def build(self, key: str) -> BuiltItem:
+        space, pk = split_key(key)
+        if space == PAGE:
+            page = Page.objects.filter(pk=pk).select_related("locale").specific().first()
+            if page is None:
+                return BuiltItem(key, reason="deleted")
+            return self.build_page(page)
+        model = LaoCaiImage if space == IMAGE else MediaAsset
+        asset = model.objects.filter(pk=pk).first()
+        if asset is None:
+            return BuiltItem(key, reason="deleted")
+        return self.build_asset(asset)
+
+    def absence_reason(self, key: str) -> str:
+        """Why an item that left a feed left it (for its tombstone)."""
+        space, pk = split_key(key)
+        if space == PAGE:
+            page = Page.objects.filter(pk=pk).first()
+            if page is None:
+                return "deleted"
+            return "not-selected" if public_pages(Page.objects.filter(pk=pk)).exists() else "withdrawn"
+        model = LaoCaiImage if space == IMAGE else MediaAsset
+        asset = model.objects.filter(pk=pk).first()
+        if asset is None:
+            return "deleted"
+        if not is_asset_public(asset):
+            return "rights-expired" if asset.rights_expired() else "withdrawn"
+        if not redistributable_assets(model.objects.filter(pk=pk)).exists():
+            return "licence"
+        return "not-selected"
+
+    # --- shared pieces ------------------------------------------------------
+    def absolute(self, url: str) -> str:
+        return url if "://" in url else f"{self.base}{url}"
+
+    def term_name(self, term: Any, language: str) -> str:
+        model = type(term)
+        names = self._names.get(model)
+        if names is None:
+            names = {
+                (key, self._locales.get(locale_id, "")): name
+                for key, locale_id, name in model.objects.values_list("translation_key", "locale_id", "name")
+            }
+            self._names[model] = names
+        return names.get((term.translation_key, language)) or term.name
+
+    def place(self, place: Place, language: str) -> dict[str, Any]:
+        return {
+            "id": place.slug, "name": self.term_name(place, language), "kind": place.kind,
+            "latitude": float(place.latitude), "longitude": float(place.longitude),
+        }
+
+    def ethnic_group(self, group: EthnicGroup, language: str) -> dict[str, Any]:
+        return {"id": group.slug, "name": self.term_name(group, language), "autonym": group.autonym}
+
+    def topic(self, topic: Topic, language: str) -> dict[str, Any]:
+        return {"id": topic.slug, "name": self.term_name(topic, language)}
+
+    def licence(self, code: str, language: str) -> dict[str, Any]:
+        with translation.override(language):
+            name = str(Licence(code).label) if code in Licence.values else code
+        return {"id": code, "name": name, "url": LICENCE_URLS.get(code, "")}
+
+    def image_is_public(self, image: LaoCaiImage) -> bool:
+        """Redistributable right now (the core rule, asked once per image)."""
+        if image.pk not in self._image_public:
+            self._image_public[image.pk] = redistributable_assets(LaoCaiImage.objects.filter(pk=image.pk)).exists()
+        return self._image_public[image.pk]
+
+    def media_is_public(self, asset: MediaAsset) -> bool:
+        return redistributable_assets(MediaAsset.objects.filter(pk=asset.pk)).exists()
+
+    def rendition(self, image: LaoCaiImage, preset: str) -> dict[str, Any] | None:
+        cache_key = (image.pk, preset)
+        if cache_key not in self._renditions:
+            self._renditions[cache_key] = self._make_rendition(image, preset)
+        return self._renditions[cache_key]
+
+    def _make_rendition(self, image: LaoCaiImage, preset: str) -> dict[str, Any] | None:
+        spec = PRESET_SPECS[preset]
+        try:
+            url = reverse("press:rendition", args=(image.pk, preset)) + "?format=jpeg"
+        except NoReverseMatch:
+            url = ""
+        try:
+            if url:
+                width, height = Filter(spec).get_transform(image).size
+            else:  # before the media pipeline: Wagtail's own rendition
+                rendition = image.get_rendition(f"{spec}|format-jpeg")
+                url, width, height = rendition.url, rendition.width, rendition.height
+        except Exception:  # a missing or broken original must not stop a publish
+            logger.warning("No %s rendition for image %s", preset, image.pk, exc_info=True)
+            return None
+        return {"preset": preset, "url": self.absolute(url), "width": width, "height": height,
+                "mime_type": "image/jpeg"}
+
+    def renditions(self, image: LaoCaiImage) -> list[dict[str, Any]]:
+        return [r for r in (self.rendition(image, preset) for preset in self.presets) if r]
+
+    def image(self, image: LaoCaiImage, language: str, caption: str = "", credit: str = "") -> dict[str, Any]:
+        """An image as shown inside a page item (or as its own item)."""
+        return {
+            "id": item_id(image_key(image.pk)),
+            "title": image.title,
+            "alt": image.alt_for(language),
+            "caption": caption or image.caption_for(language),
+            "credit": credit or image.credit,
+            "credit_line": image.credit_line(),
+            "licence": self.licence(image.licence, language),
+            "width": image.width,
+            "height": image.height,
+            "renditions": self.renditions(image),
+        }
+
+    def media(self, asset: MediaAsset, language: str) -> dict[str, Any]:
+        extension = asset.file_extension.lower()
+        data = {
+            "id": item_id(media_key(asset.pk)),
+            "kind": asset.kind,
+            "title": asset.title,
+            "caption": asset.caption_for(language),
+            "credit": asset.credit,
+            "credit_line": asset.credit_line(),
+            "licence": self.licence(asset.licence, language),
+            "url": self.absolute(asset.url),
+            "mime_type": MEDIA_MIME_TYPES.get(extension, "application/octet-stream"),
+            "duration_seconds": asset.duration_seconds,
+        }
+        try:
+            data["size_in_bytes"] = asset.get_file_size()
+        except Exception:  # missing file: leave the size out
+            data["size_in_bytes"] = None
+        return data
+
+    # --- pages ----------------------------------------------------------------
+    def build_page(self, page: Page) -> BuiltItem:
+        key = page_key(page.pk)
+        if not hasattr(page, "lede"):  # not a content page
+            return BuiltItem(key, reason="not-selected")
+        language = self._locales.get(page.locale_id, settings.LANGUAGE_CODE)
+        referenced = [img for img in page.get_images()]
+        asset_refs = tuple(sorted({image_key(img.pk) for img in referenced}))
+        with translation.override(language):
+            images = [self.image(img, language) for img in referenced if self.image_is_public(img)]
+            body_html, media = self.page_body(page, language)
+            payload: dict[str, Any] = {
+                "id": item_id(key),
+                "kind": page.kind,
+                "language": language,
+                "title": page.title,
+                "summary": page.lede,
+                "content_html": body_html,
+                "url": page.get_full_url(),
+                "published": iso(page.first_published_at),
+                "modified": iso(page.last_published_at),
+                "pillar": self.pillar(page.pillar_value, language),
+                "places": [self.place(p, language) for p in page.get_places()],
+                "ethnic_groups": [self.ethnic_group(g, language) for g in page.get_ethnic_groups()],
+                "topics": [self.topic(t, language) for t in page.get_topics()],
+                "contributor": page.contributing_unit.name if page.contributing_unit_id else "",
+                "licence": self.licence(self.text_licence, language),
+                "credits": list(dict.fromkeys(image["credit_line"] for image in images + media)),
+                "images": images,
+                "media": media,
+                "translations": self.translations(page),
+            }
+            payload.update(self.page_details(page, language))
+        return BuiltItem(key, kind=page.kind, locale=language, payload=payload, asset_refs=asset_refs)
+
+    def pillar(self, code: str, language: str) -> dict[str, str] | None:
+        if not code:
+            return None
+        with translation.override(language):
+            return {"id": code, "name": str(Pillar(code).label)}
+
+    def translations(self, page: Page) -> list[dict[str, Any]]:
+        """The page's other public languages, as links to their own items."""
+        others = public_pages(page.get_translations(inclusive=False)).select_related("locale").order_by("locale_id")
+        return [
+            {"id": item_id(page_key(other.pk)), "language": other.locale.language_code, "title": other.title,
+             "url": other.get_full_url()}
+            for other in others
+        ]
+
+    def page_details(self, page: Page, language: str) -> dict[str, Any]:
+        if page.kind == "product":
+            return {"product": {
+                "star_rating": page.star_rating,
+                "product_group": {"id": page.product_group, "name": str(page.get_product_group_display())},
+                "producer": page.producer,
+                "commune": self.place(page.commune, language) if page.commune_id else None,
+                "certification_year": page.certification_year,
+                "decision_number": page.decision_number,
+                "sellers": [dict(block.value) for block in page.where_to_buy],
+            }}
+        if page.kind == "culture":
+            return {"culture": {"category": {"id": page.category, "name": str(page.get_category_display())}}}
+        return {}
+
+    def rich_text(self, source: str) -> str:
+        return _RELATIVE_LINK.sub(lambda m: f'{m.group(1)}{self.absolute(m.group(2))}"', expand_db_html(source))
+
+    def figure(self, image: LaoCaiImage | None, language: str, caption: str = "", credit: str = "") -> str:
+        if image is None or not self.image_is_public(image):
+            return ""
+        web = self.rendition(image, "web")
+        if not web:
+            return ""
+        caption = caption or image.caption_for(language)
+        credit = credit or image.credit
+        figcaption = " — ".join(part for part in (caption, credit) if part)
+        return (
+            f'<figure><img src="{html.escape(web["url"])}" alt="{html.escape(image.alt_for(language))}"'
+            f' width="{web["width"]}" height="{web["height"]}" />'
+            f"<figcaption>{html.escape(figcaption)}</figcaption></figure>"
+        )
+
+    def page_body(self, page: Page, language: str) -> tuple[str, list[dict[str, Any]]]:
+        """The page's text as plain, safe HTML: only redistributable images and
+        media appear; nothing depends on the public site's templates."""
+        parts: list[str] = []
+        media: list[dict[str, Any]] = []
+        if page.kind == "product":
+            parts.append(self.rich_text(page.description))
+            sellers = list(page.where_to_buy)
+            if sellers:
+                from django.utils.translation import gettext
+
+                items = "".join(
+                    f"<li>{html.escape(s.value['name'])}"
+                    + "".join(f", {html.escape(s.value[k])}" for k in ("address", "phone") if s.value.get(k))
+                    + "</li>"
+                    for s in sellers
+                )
+                parts.append(f"<h2>{html.escape(gettext('Where to buy'))}</h2><ul>{items}</ul>")
+            return "".join(parts), media
+        for block in getattr(page, "body", None) or []:
+            value = block.value
+            kind = block.block_type
+            if kind == "paragraph":
+                source = value.source if isinstance(value, RichText) else str(value)
+                parts.append(self.rich_text(source))
+            elif kind == "image":
+                parts.append(self.figure(value["image"], language, value.get("caption", ""), value.get("credit", "")))
+            elif kind == "gallery":
+                if value.get("title"):
+                    parts.append(f"<h3>{html.escape(value['title'])}</h3>")
+                parts.extend(
+                    self.figure(item["image"], language, item.get("caption", ""), item.get("credit", ""))
+                    for item in value["images"]
+                )
+            elif kind == "quote":
+                footer = f"<footer>{html.escape(value['attribution'])}</footer>" if value.get("attribution") else ""
+                parts.append(f"<blockquote><p>{html.escape(value['text'])}</p>{footer}</blockquote>")
+            elif kind == "fact_box":
+                facts = "".join(
+                    f"<dt>{html.escape(fact['label'])}</dt><dd>{html.escape(fact['value'])}</dd>"
+                    for fact in value["facts"]
+                )
+                parts.append(f"<aside><h3>{html.escape(value['title'])}</h3><dl>{facts}</dl></aside>")
+            elif kind in ("video", "audio"):
+                asset = value.get(kind)
+                caption = value.get("caption", "")
+                if asset is not None and self.media_is_public(asset):
+                    item = self.media(asset, language)
+                    media.append(item)
+                    label = caption or asset.title
+                    parts.append(f'<p><a href="{html.escape(item["url"])}">{html.escape(label)}</a></p>')
+                elif kind == "video" and value.get("url"):
+                    label = caption or value["url"]
+                    parts.append(f'<p><a href="{html.escape(value["url"])}">{html.escape(label)}</a></p>')
+        return "".join(part for part in parts if part), media
+
+    # --- assets -----------------------------------------------------------------
+    def build_asset(self, asset: LaoCaiImage | MediaAsset) -> BuiltItem:
+        key = key_for(asset)
+        language = settings.LANGUAGE_CODE
+        with translation.override(language):
+            if isinstance(asset, LaoCaiImage):
+                details = self.image(asset, language)
+                renditions = details["renditions"]
+                web = [r["url"] for r in renditions if r["preset"] == "web"] or [r["url"] for r in renditions]
+                url = web[0] if web else ""
+                extra: dict[str, Any] = {"width": asset.width, "height": asset.height, "renditions": renditions}
+            else:
+                details = self.media(asset, language)
+                url = details["url"]
+                extra = {
+                    "mime_type": details["mime_type"], "duration_seconds": asset.duration_seconds,
+                    "size_in_bytes": details["size_in_bytes"],
+                    "poster": self.image(asset.poster, language) if asset.poster and self.image_is_public(asset.poster)
+                    else None,
+                    "transcript": asset.transcript,
+                }
+            captions = {language: asset.caption}
+            alts = {language: asset.alt_for(language)} if isinstance(asset, LaoCaiImage) else {}
+            for code, texts in sorted((asset.localized_text or {}).items()):
+                if texts.get("caption"):
+                    captions[code] = texts["caption"]
+                if texts.get("alt") and isinstance(asset, LaoCaiImage):
+                    alts[code] = texts["alt"]
+            payload = {
+                "id": item_id(key),
+                "kind": asset.kind,
+                "language": language,
+                "title": asset.title,
+                "summary": asset.caption,
+                "content_html": f"<p>{html.escape(asset.caption)}</p>" if asset.caption else "",
+                "url": url,
+                "published": iso(asset.created_at),
+                "modified": None,
+                "captured_at": iso(asset.captured_at),
+                "pillar": None,
+                "places": [self.place(asset.place, language)] if asset.place_id else [],
+                "ethnic_groups": [self.ethnic_group(g, language) for g in asset.ethnic_groups.all()],
+                "topics": [],
+                "contributor": asset.source_unit.name if asset.source_unit_id else "",
+                "credit": asset.credit,
+                "licence": self.licence(asset.licence, language),
+                "credits": [asset.credit_line()],
+                "captions": captions,
+                "alt_texts": alts,
+                "translations": [],
+                **extra,
+            }
+        refs = (image_key(asset.poster_id),) if isinstance(asset, MediaAsset) and asset.poster_id else ()
+        return BuiltItem(key, kind=asset.kind, locale="", payload=payload, asset_refs=refs)
+
+
+def translation_group_keys(page: Page) -> list[str]:
+    """Keys of a page and all its translations: one changes the others'
+    ``translations`` links."""
+    pks = Page.objects.filter(translation_key=page.translation_key).values_list("pk", flat=True)
+    return sorted({page_key(page.pk), *(page_key(pk) for pk in pks)})

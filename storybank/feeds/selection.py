@@ -1,0 +1,138 @@
+"""Which items a feed holds right now: its rules as database queries.
+
+Every query starts from :mod:`storybank.core.visibility` (``public_pages``
+for pages, ``redistributable_assets`` for images and media) and narrows it
+with the feed's rules, so no rule can let out what the core rule keeps in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from wagtail.models import Page
+
+from storybank.assets.models import LaoCaiImage, MediaAsset
+from storybank.core.listing import content_page_models
+from storybank.core.visibility import public_pages, redistributable_assets
+from storybank.taxonomy.choices import MediaKind
+
+from .items import IMAGE, MEDIA, PAGE, image_key, media_key, page_key, split_key
+from .models import Feed
+
+PAGE_KINDS = ("story", "product", "culture")
+MEDIA_KINDS = tuple(MediaKind.values)
+NOTHING = Q(pk__in=[])
+
+
+def _has_field(model: type, name: str) -> bool:
+    return any(f.name == name for f in model._meta.get_fields())
+
+
+def _any_of(models: list[type], lookup_for: dict[type, str], ids: list[int]) -> Q:
+    """Pages of any of ``models`` linked to one of ``ids`` (models without the link are left out)."""
+    query = NOTHING
+    for model in models:
+        if model in lookup_for:
+            query |= Q(**{f"{model._meta.model_name}__{lookup_for[model]}__in": ids})
+    return query
+
+
+def _link_lookups(models: list[type]) -> dict[str, dict[type, str]]:
+    lookups: dict[str, dict[type, str]] = {"places": {}, "ethnic_groups": {}, "topics": {}}
+    for model in models:
+        if _has_field(model, "place_links"):
+            lookups["places"][model] = "place_links__place"
+        elif _has_field(model, "commune"):
+            lookups["places"][model] = "commune"
+        if _has_field(model, "ethnic_group_links"):
+            lookups["ethnic_groups"][model] = "ethnic_group_links__ethnic_group"
+        if _has_field(model, "topic_links"):
+            lookups["topics"][model] = "topic_links__topic"
+    return lookups
+
+
+def selected_pages(feed: Feed, ids: Iterable[int] | None = None) -> QuerySet:
+    """Public content pages the feed holds (by its rules or pinned)."""
+    kinds = [kind for kind in feed.kinds if kind in PAGE_KINDS] or ([] if feed.kinds else list(PAGE_KINDS))
+    models = [model for model in content_page_models() if model.kind in kinds]
+    pages = public_pages(Page.objects.all())
+    if ids is not None:
+        pages = pages.filter(pk__in=list(ids))
+    if feed.locales:
+        pages = pages.filter(locale__language_code__in=feed.locales)
+
+    by_rules = Page.objects.filter(content_type__in=[ContentType.objects.get_for_model(m) for m in models])
+    if not models:
+        by_rules = Page.objects.none()
+    if feed.pillars:
+        pillar_query = NOTHING
+        for model in models:
+            if _has_field(model, "pillar"):
+                pillar_query |= Q(**{f"{model._meta.model_name}__pillar__in": feed.pillars})
+            elif getattr(model, "pillar", "") in feed.pillars:
+                pillar_query |= Q(content_type=ContentType.objects.get_for_model(model))
+        by_rules = by_rules.filter(pillar_query)
+    lookups = _link_lookups(models)
+    for rule in ("ethnic_groups", "places", "topics"):
+        chosen = list(getattr(feed, rule).values_list("pk", flat=True))
+        if chosen:
+            by_rules = by_rules.filter(_any_of(models, lookups[rule], chosen))
+
+    pinned = Page.objects.filter(pk__in=feed.pins.values("page_id")).values("translation_key")
+    return pages.filter(Q(pk__in=by_rules.values("pk")) | Q(translation_key__in=pinned))
+
+
+def _asset_rules(feed: Feed, assets: QuerySet) -> QuerySet:
+    assets = redistributable_assets(assets)
+    if feed.licences:
+        assets = assets.filter(licence__in=feed.licences)
+    if feed.pillars or feed.topics.exists():
+        return assets.none()  # assets have neither pillar nor topic
+    groups = list(feed.ethnic_groups.values_list("pk", flat=True))
+    if groups:
+        assets = assets.filter(pk__in=assets.model.objects.filter(ethnic_groups__in=groups).values("pk"))
+    places = list(feed.places.values_list("pk", flat=True))
+    if places:
+        assets = assets.filter(place__in=places)
+    return assets
+
+
+def selected_images(feed: Feed, ids: Iterable[int] | None = None) -> QuerySet:
+    if "image" not in feed.kinds:
+        return LaoCaiImage.objects.none()
+    images = LaoCaiImage.objects.all() if ids is None else LaoCaiImage.objects.filter(pk__in=list(ids))
+    return _asset_rules(feed, images)
+
+
+def selected_media(feed: Feed, ids: Iterable[int] | None = None) -> QuerySet:
+    kinds = [kind for kind in feed.kinds if kind in MEDIA_KINDS]
+    if not kinds:
+        return MediaAsset.objects.none()
+    media = MediaAsset.objects.filter(media_kind__in=kinds)
+    if ids is not None:
+        media = media.filter(pk__in=list(ids))
+    return _asset_rules(feed, media)
+
+
+def selected_keys(feed: Feed, keys: Iterable[str] | None = None) -> set[str]:
+    """Keys of the items ``feed`` holds now; only among ``keys`` when given."""
+    wanted: dict[str, list[int]] | None = None
+    if keys is not None:
+        wanted = {PAGE: [], IMAGE: [], MEDIA: []}
+        for key in keys:
+            space, pk = split_key(key)
+            wanted[space].append(pk)
+
+    def ids(space: str) -> list[int] | None:
+        return None if wanted is None else wanted[space]
+
+    found: set[str] = set()
+    if wanted is None or wanted[PAGE]:
+        found.update(page_key(pk) for pk in selected_pages(feed, ids(PAGE)).values_list("pk", flat=True))
+    if wanted is None or wanted[IMAGE]:
+        found.update(image_key(pk) for pk in selected_images(feed, ids(IMAGE)).values_list("pk", flat=True))
+    if wanted is None or wanted[MEDIA]:
+        found.update(media_key(pk) for pk in selected_media(feed, ids(MEDIA)).values_list("pk", flat=True))
+    return found

@@ -1,0 +1,237 @@
+"""Keeping every feed's change log equal to what the feed should hold.
+
+``reconcile(feed, keys)`` is the one operation: for each item it compares
+what the feed should hold now (selection rules + the core visibility rule +
+the item's payload) with the feed's entry, and records a change only where
+they differ: an upsert, or a tombstone with the reason the item left. It is
+idempotent, so it is safe to run on every signal, after a rule change, and
+from a periodic task that catches what no signal announces (an embargo that
+passes, a page that expires).
+
+Each recorded change takes the feed's next sequence number and writes the
+outbox deliveries for the feed's push destinations in the same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction
+
+from storybank.assets.models import LaoCaiImage, MediaAsset
+from storybank.core.listing import content_page_models
+from storybank.core.signals import content_changed
+
+from .items import BuiltItem, ItemBuilder, item_id, key_for, page_key, translation_group_keys
+from .models import Delivery, DeliveryStatus, Feed, FeedEntry, FeedHead, PushDestination
+from .selection import selected_keys
+
+logger = logging.getLogger(__name__)
+
+UPSERT, DELETE = "upsert", "delete"
+
+
+@dataclass
+class Recorded:
+    """One change written to a feed's log."""
+
+    key: str
+    sequence: int
+    present: bool
+    reason: str
+
+
+def reconcile(
+    feed: Feed, keys: Iterable[str] | None = None, *, builder: ItemBuilder | None = None, rebuild: bool = False
+) -> list[Recorded]:
+    """Bring ``feed``'s entries for ``keys`` (all items when ``None``) in line
+    with what it should hold. With ``keys=None`` only membership is checked
+    unless ``rebuild`` (payloads are rebuilt then, e.g. after a rule change
+    or a taxonomy rename)."""
+    builder = builder or ItemBuilder()
+    key_list = None if keys is None else sorted(set(keys))
+    with transaction.atomic():
+        # One reconciliation of a feed at a time (PostgreSQL row lock; SQLite
+        # serialises writers anyway): each then reads what the last committed.
+        FeedHead.objects.get_or_create(feed=feed)
+        FeedHead.objects.select_for_update().filter(feed=feed).first()
+        selected = selected_keys(feed, key_list)
+        entries_qs = FeedEntry.objects.filter(feed=feed).only("item_key", "present", "content_hash", "kind", "locale")
+        if key_list is None:
+            entries = {e.item_key: e for e in entries_qs}
+            candidates = sorted(selected | {key for key, entry in entries.items() if entry.present})
+        else:
+            entries = {e.item_key: e for e in entries_qs.filter(item_key__in=key_list)}
+            candidates = key_list
+        planned: list[BuiltItem] = []
+        for key in candidates:
+            entry = entries.get(key)
+            was_present = entry is not None and entry.present
+            if key in selected:
+                if key_list is None and not rebuild and was_present:
+                    continue
+                built = builder.build(key)
+                if built.present and was_present and entry.content_hash == built.content_hash:
+                    continue
+                if not built.present and not was_present:  # vanished between the query and the build
+                    continue
+            elif was_present:
+                built = BuiltItem(key, reason=builder.absence_reason(key))
+            else:
+                continue
+            if not built.present:
+                # A tombstone keeps the kind and language of the item it
+                # replaces, so partners filtering by language receive it.
+                built.kind, built.locale = entry.kind, entry.locale
+                built.reason = built.reason or "withdrawn"
+            planned.append(built)
+        if not planned:
+            return []
+        return _record(feed, planned)
+
+
+def _record(feed: Feed, planned: list[BuiltItem]) -> list[Recorded]:
+    """Write ``planned`` changes with consecutive sequence numbers, and their deliveries."""
+    FeedHead.objects.filter(feed=feed).update(sequence=F("sequence") + len(planned))
+    last = FeedHead.objects.values_list("sequence", flat=True).get(feed=feed)
+    now = timezone.now()
+    rows = []
+    recorded = []
+    for offset, built in enumerate(planned):
+        sequence = last - len(planned) + 1 + offset
+        rows.append(
+            FeedEntry(
+                feed=feed, item_key=built.key, sequence=sequence, present=built.present,
+                reason="" if built.present else built.reason, kind=built.kind, locale=built.locale,
+                payload=built.payload, content_hash=built.content_hash, asset_refs=built.asset_refs_text,
+                changed_at=now,
+            )
+        )
+        recorded.append(Recorded(built.key, sequence, built.present, built.reason))
+    FeedEntry.objects.bulk_create(
+        rows, batch_size=500, update_conflicts=True, unique_fields=["feed", "item_key"],
+        update_fields=["sequence", "present", "reason", "kind", "locale", "payload", "content_hash", "asset_refs",
+                       "changed_at"],
+    )
+    _enqueue_deliveries(feed, rows)
+    return recorded
+
+
+# --- the outbox -----------------------------------------------------------------
+
+
+def change_body(feed: Feed, entry: FeedEntry) -> str:
+    """The JSON pushed for one change: the item itself, or its tombstone."""
+    body: dict[str, Any] = {
+        "feed": feed.slug,
+        "sequence": entry.sequence,
+        "change": UPSERT if entry.present else DELETE,
+        "id": item_id(entry.item_key),
+        "changed_at": entry.changed_at.isoformat(),
+    }
+    if entry.present:
+        body["item"] = entry.payload
+    else:
+        body["reason"] = entry.reason
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _enqueue_deliveries(feed: Feed, rows: list[FeedEntry]) -> None:
+    destinations = list(
+        PushDestination.objects.filter(feed=feed, active=True, partner__active=True).select_related("partner")
+    )
+    destinations = [d for d in destinations if feed.is_public or feed.readers.filter(pk=d.partner_id).exists()]
+    if not destinations:
+        return
+    now = timezone.now()
+    # A newer change of the same item makes waiting older deliveries pointless:
+    # every delivery carries the item's full state.
+    Delivery.objects.filter(
+        destination__in=destinations, item_key__in=[row.item_key for row in rows], status=DeliveryStatus.PENDING,
+    ).filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now)).update(status=DeliveryStatus.SUPERSEDED)
+    deliveries = [
+        Delivery(
+            destination=destination, feed=feed, sequence=row.sequence, item_key=row.item_key,
+            change=UPSERT if row.present else DELETE, body=change_body(feed, row), next_attempt_at=now,
+        )
+        for row in rows
+        for destination in destinations
+        if destination.partner.receives_locale(row.locale)
+    ]
+    Delivery.objects.bulk_create(deliveries, batch_size=500)
+    if deliveries and getattr(settings, "FEEDS_PUSH_ON_COMMIT", True):
+        from .tasks import deliver_feeds_task
+
+        transaction.on_commit(lambda: deliver_feeds_task.enqueue())
+
+
+# --- what to reconcile when something changes -------------------------------------
+
+
+def affected_keys(instance: Any) -> list[str]:
+    """Items whose state may change with ``instance``: a page and its
+    translations; an asset and every item that shows it."""
+    key = key_for(instance)
+    if isinstance(instance, LaoCaiImage | MediaAsset):
+        users = FeedEntry.objects.filter(present=True, asset_refs__contains=f" {key} ")
+        return sorted({key, *users.values_list("item_key", flat=True)})
+    return translation_group_keys(instance)
+
+
+def reconcile_everywhere(keys: Iterable[str]) -> None:
+    """Reconcile ``keys`` in every active feed, building each item once."""
+    keys = list(keys)
+    if not keys:
+        return
+    builder = ItemBuilder()
+    for feed in Feed.objects.filter(active=True).order_by("pk"):
+        reconcile(feed, keys, builder=builder)
+
+
+def on_content_changed(sender: type, instance: Any, change: str, **kwargs: Any) -> None:
+    """``content_changed`` receiver: runs inside the changing transaction, so
+    the feed log and outbox commit or roll back with the change itself."""
+    reconcile_everywhere(affected_keys(instance))
+
+
+def on_view_restriction_changed(sender: type, instance: PageViewRestriction, **kwargs: Any) -> None:
+    """A restriction makes a whole branch private (or public again); no
+    ``content_changed`` is sent for that, so this is the only way in."""
+    try:
+        page = instance.page
+    except Page.DoesNotExist:
+        return
+    pages = Page.objects.descendant_of(page, inclusive=True).type(*content_page_models())
+    keys: set[str] = set()
+    for descendant in pages.only("pk", "translation_key"):
+        keys.update(translation_group_keys(descendant))
+    reconcile_everywhere(sorted(keys))
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    content_changed.connect(on_content_changed, dispatch_uid="feeds.content_changed")
+    post_save.connect(on_view_restriction_changed, sender=PageViewRestriction, dispatch_uid="feeds.restriction_saved")
+    post_delete.connect(
+        on_view_restriction_changed, sender=PageViewRestriction, dispatch_uid="feeds.restriction_deleted"
+    )
+
+
+__all__ = ["reconcile", "reconcile_everywhere", "affected_keys", "connect", "page_key", "change_body"]
+
+
+def reconcile_feed(feed: Feed, *, rebuild: bool = False) -> list[Recorded]:
+    """Reconcile every item of ``feed`` (membership; payloads too with ``rebuild``)."""
+    with transaction.atomic():
+        recorded = reconcile(feed, rebuild=rebuild)
+        FeedHead.objects.filter(feed=feed).update(reconciled_at=timezone.now())
+    return recorded
