@@ -213,6 +213,24 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "storybank.assets.forms.MediaAssetForm"
 
 
 # --- storybank/feeds/ ------------------------------------------------------
+# Absolute URLs in feeds use the default Wagtail site unless this is set.
+FEEDS_BASE_URL = os.environ.get("FEEDS_BASE_URL", "")
+# Page text is published under this licence; images and media carry their own.
+FEEDS_TEXT_LICENCE = "gov-reuse"
+FEEDS_RENDITION_PRESETS = env_list("FEEDS_RENDITION_PRESETS", "thumbnail,web")
+FEEDS_LATEST_PAGE_SIZE = 50  # items without ?since=
+FEEDS_PAGE_SIZE = 500  # changes per page with ?since=
+FEEDS_MAX_PAGE_SIZE = int(os.environ.get("FEEDS_MAX_PAGE_SIZE", "1000"))
+FEEDS_ANONYMOUS_REQUESTS_PER_MINUTE = int(os.environ.get("FEEDS_ANONYMOUS_REQUESTS_PER_MINUTE", "60"))
+# Push delivery: queue a delivery task when a change commits (or leave it to
+# ``manage.py deliver_feeds``), retry with exponential backoff, dead-letter
+# after the last attempt. A worker's lease must outlast one request timeout.
+FEEDS_PUSH_ON_COMMIT = os.environ.get("FEEDS_PUSH_ON_COMMIT", "1") == "1"
+FEEDS_PUSH_MAX_ATTEMPTS = int(os.environ.get("FEEDS_PUSH_MAX_ATTEMPTS", "8"))
+FEEDS_PUSH_BACKOFF_SECONDS = float(os.environ.get("FEEDS_PUSH_BACKOFF_SECONDS", "30"))
+FEEDS_PUSH_MAX_BACKOFF_SECONDS = float(os.environ.get("FEEDS_PUSH_MAX_BACKOFF_SECONDS", str(6 * 3600)))
+FEEDS_PUSH_TIMEOUT_SECONDS = float(os.environ.get("FEEDS_PUSH_TIMEOUT_SECONDS", "15"))
+FEEDS_PUSH_LEASE_SECONDS = float(os.environ.get("FEEDS_PUSH_LEASE_SECONDS", "120"))
 
 
 # --- storybank/governance/ and storybank/analytics/ -----------------------
