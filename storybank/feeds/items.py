@@ -153,7 +153,7 @@ class ItemBuilder:
     def build(self, key: str) -> BuiltItem:
         space, pk = split_key(key)
         if space == PAGE:
-            page = Page.objects.filter(pk=pk).select_related("locale").specific().first()
+            page = content_page(pk)
             if page is None:
                 return BuiltItem(key, reason="deleted")
             return self.build_page(page)
@@ -167,8 +167,7 @@ class ItemBuilder:
         """Why an item that left a feed left it (for its tombstone)."""
         space, pk = split_key(key)
         if space == PAGE:
-            page = Page.objects.filter(pk=pk).first()
-            if page is None:
+            if content_page(pk) is None:
                 return "deleted"
             return "not-selected" if public_pages(Page.objects.filter(pk=pk)).exists() else "withdrawn"
         model = LaoCaiImage if space == IMAGE else MediaAsset
@@ -327,7 +326,12 @@ class ItemBuilder:
 
     def translations(self, page: Page) -> list[dict[str, Any]]:
         """The page's other public languages, as links to their own items."""
-        others = public_pages(page.get_translations(inclusive=False)).select_related("locale").order_by("locale_id")
+        others = (
+            public_pages(page.get_translations(inclusive=False))
+            .filter(pk__in=type(page).objects.values("pk"))  # not one being deleted
+            .select_related("locale")
+            .order_by("locale_id")
+        )
         return [
             {"id": item_id(page_key(other.pk)), "language": other.locale.language_code, "title": other.title,
              "url": other.get_full_url()}
@@ -477,6 +481,16 @@ class ItemBuilder:
             }
         refs = (image_key(asset.poster_id),) if isinstance(asset, MediaAsset) and asset.poster_id else ()
         return BuiltItem(key, kind=asset.kind, locale="", payload=payload, asset_refs=refs)
+
+
+def content_page(pk: int) -> Page | None:
+    """The specific page ``pk``, or ``None`` once its specific row is gone
+    (Django deletes a page's own table row before the base ``Page`` row)."""
+    base = Page.objects.filter(pk=pk).select_related("content_type").first()
+    model = base.specific_class if base is not None else None
+    if model is None:
+        return None
+    return model.objects.filter(pk=pk).select_related("locale").first()
 
 
 def translation_group_keys(page: Page) -> list[str]:

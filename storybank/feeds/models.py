@@ -152,7 +152,7 @@ class ApiKey(models.Model):
     @classmethod
     def authenticate(cls, raw_key: str) -> ApiKey | None:
         """The active key ``raw_key`` stands for, or ``None``."""
-        parts = raw_key.split("_")
+        parts = raw_key.split("_", 2)
         if len(parts) != 3 or parts[0] != KEY_PREFIX:
             return None
         key = cls.objects.select_related("partner").filter(prefix=parts[1]).first()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from wagtail.models import Page
 
@@ -30,27 +29,38 @@ def _has_field(model: type, name: str) -> bool:
     return any(f.name == name for f in model._meta.get_fields())
 
 
-def _any_of(models: list[type], lookup_for: dict[type, str], ids: list[int]) -> Q:
-    """Pages of any of ``models`` linked to one of ``ids`` (models without the link are left out)."""
+#: How each rule reaches a page model's links (models without the link fail the rule).
+LINK_FIELDS = {
+    "places": ("place_links__place", "commune"),
+    "ethnic_groups": ("ethnic_group_links__ethnic_group",),
+    "topics": ("topic_links__topic",),
+}
+
+
+def _by_rules(feed: Feed, model: type, chosen: dict[str, list[int]]) -> QuerySet:
+    """Pages of ``model`` matching the feed's pillar and taxonomy rules."""
+    pages = model.objects.all()
+    if feed.pillars:
+        if _has_field(model, "pillar"):
+            pages = pages.filter(pillar__in=feed.pillars)
+        elif getattr(model, "pillar", "") not in feed.pillars:
+            return model.objects.none()
+    for rule, ids in chosen.items():
+        if not ids:
+            continue
+        lookup = next((path for path in LINK_FIELDS[rule] if _has_field(model, path.split("__")[0])), None)
+        if lookup is None:
+            return model.objects.none()
+        pages = pages.filter(**{f"{lookup}__in": ids})
+    return pages
+
+
+def _existing(models: list[type]) -> Q:
+    """Pages whose specific row exists (a page being deleted loses it first)."""
     query = NOTHING
     for model in models:
-        if model in lookup_for:
-            query |= Q(**{f"{model._meta.model_name}__{lookup_for[model]}__in": ids})
+        query |= Q(pk__in=model.objects.values("pk"))
     return query
-
-
-def _link_lookups(models: list[type]) -> dict[str, dict[type, str]]:
-    lookups: dict[str, dict[type, str]] = {"places": {}, "ethnic_groups": {}, "topics": {}}
-    for model in models:
-        if _has_field(model, "place_links"):
-            lookups["places"][model] = "place_links__place"
-        elif _has_field(model, "commune"):
-            lookups["places"][model] = "commune"
-        if _has_field(model, "ethnic_group_links"):
-            lookups["ethnic_groups"][model] = "ethnic_group_links__ethnic_group"
-        if _has_field(model, "topic_links"):
-            lookups["topics"][model] = "topic_links__topic"
-    return lookups
 
 
 def selected_pages(feed: Feed, ids: Iterable[int] | None = None) -> QuerySet:
@@ -62,26 +72,13 @@ def selected_pages(feed: Feed, ids: Iterable[int] | None = None) -> QuerySet:
         pages = pages.filter(pk__in=list(ids))
     if feed.locales:
         pages = pages.filter(locale__language_code__in=feed.locales)
-
-    by_rules = Page.objects.filter(content_type__in=[ContentType.objects.get_for_model(m) for m in models])
-    if not models:
-        by_rules = Page.objects.none()
-    if feed.pillars:
-        pillar_query = NOTHING
-        for model in models:
-            if _has_field(model, "pillar"):
-                pillar_query |= Q(**{f"{model._meta.model_name}__pillar__in": feed.pillars})
-            elif getattr(model, "pillar", "") in feed.pillars:
-                pillar_query |= Q(content_type=ContentType.objects.get_for_model(model))
-        by_rules = by_rules.filter(pillar_query)
-    lookups = _link_lookups(models)
-    for rule in ("ethnic_groups", "places", "topics"):
-        chosen = list(getattr(feed, rule).values_list("pk", flat=True))
-        if chosen:
-            by_rules = by_rules.filter(_any_of(models, lookups[rule], chosen))
-
+    chosen = {rule: list(getattr(feed, rule).values_list("pk", flat=True)) for rule in LINK_FIELDS}
+    by_rules = NOTHING
+    for model in models:
+        by_rules |= Q(pk__in=_by_rules(feed, model, chosen).values("pk"))
     pinned = Page.objects.filter(pk__in=feed.pins.values("page_id")).values("translation_key")
-    return pages.filter(Q(pk__in=by_rules.values("pk")) | Q(translation_key__in=pinned))
+    by_pin = Q(translation_key__in=pinned) & _existing(content_page_models())
+    return pages.filter(by_rules | by_pin)
 
 
 def _asset_rules(feed: Feed, assets: QuerySet) -> QuerySet:

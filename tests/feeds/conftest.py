@@ -42,7 +42,9 @@ def make_feed(db):
         fields.setdefault("slug", f"test-feed-{next(counter)}")
         fields.setdefault("title", "Test feed")
         fields.setdefault("is_public", True)
-        relations = {name: fields.pop(name) for name in ("readers", "ethnic_groups", "places", "topics") if name in fields}
+        relations = {
+            name: fields.pop(name) for name in ("readers", "ethnic_groups", "places", "topics") if name in fields
+        }
         feed = Feed(**fields)
         for name, value in relations.items():
             setattr(feed, name, value)
@@ -85,7 +87,7 @@ def new_story(title: str, *, pillar: str = "sapa", image: Any = None, publish: b
     index = story_index()
     page = StoryPage(
         title=title, slug=slug or slugify(title) or "cau-chuyen", lede=f"Tóm tắt: {title}", pillar=pillar,
-        hero_image=image, body=[{"type": "paragraph", "value": f"<p>{title}</p>"}],
+        hero_image=image, body=[{"type": "paragraph", "value": f"<p>{title}</p>"}], live=publish,
     )
     index.add_child(instance=page)
     if publish:
@@ -95,6 +97,40 @@ def new_story(title: str, *, pillar: str = "sapa", image: Any = None, publish: b
 
 def fresh(page: Page) -> Page:
     return Page.objects.get(pk=page.pk).specific
+
+
+# --- a partner's replica, kept by pulling ?since= -----------------------------
+
+
+@dataclass
+class Replica:
+    """What a partner holds after syncing a feed: item id → JSON Feed item."""
+
+    slug: str
+    headers: dict[str, str] = field(default_factory=dict)
+    cursor: int = 0
+    items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pages: int = 0
+
+    def sync(self, client: Any, limit: int = 500) -> None:
+        """Pull every change after the cursor, page by page, and apply it."""
+        while True:
+            response = client.get(f"/feeds/{self.slug}.json", {"since": self.cursor, "limit": limit}, **self.headers)
+            assert response.status_code == 200, response.content[:300]
+            document = response.json()
+            self.pages += 1
+            for item in document["items"]:
+                if item["_laocai"].get("deleted"):
+                    self.items.pop(item["id"], None)
+                else:
+                    self.items[item["id"]] = item
+            sequences = [item["_laocai"]["sequence"] for item in document["items"]]
+            assert sequences == sorted(sequences) and all(seq > self.cursor for seq in sequences)
+            self.cursor = document["_laocai"]["next_cursor"]
+            assert response["X-LaoCai-Next-Cursor"] == str(self.cursor)
+            if not document["_laocai"]["has_more"]:
+                return
+            assert document["next_url"].endswith(f"since={self.cursor}&limit={limit}")
 
 
 # --- signature check written from the README, independent of the app's code ---
