@@ -78,6 +78,9 @@ def story_index():
     return StoryIndexPage.objects.filter(locale__language_code="vi").first()
 
 
+_story_numbers = itertools.count(1)
+
+
 def new_story(title: str, *, pillar: str = "sapa", image: Any = None, publish: bool = True, slug: str | None = None):
     """A published Vietnamese story under the demo's story index."""
     from django.utils.text import slugify
@@ -86,7 +89,7 @@ def new_story(title: str, *, pillar: str = "sapa", image: Any = None, publish: b
 
     index = story_index()
     page = StoryPage(
-        title=title, slug=slug or slugify(title) or "cau-chuyen", lede=f"Tóm tắt: {title}", pillar=pillar,
+        title=title, slug=slug or f"{slugify(title)}-moi-{next(_story_numbers)}", lede=f"Tóm tắt: {title}", pillar=pillar,
         hero_image=image, body=[{"type": "paragraph", "value": f"<p>{title}</p>"}], live=publish,
     )
     index.add_child(instance=page)

@@ -1,0 +1,101 @@
+"""Killing the delivery worker mid-delivery loses nothing.
+
+A real ``manage.py deliver_feeds`` runs in a subprocess against the test
+database (committed data: ``transactional_db``; SQLite's test database is a
+file, see storybank/settings/test.py). The receiver holds the first request
+open, the test kills the worker with SIGKILL while it waits, and a restarted
+worker, once the dead worker's lease has expired, completes every delivery.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from storybank.feeds.models import Delivery, DeliveryStatus, Feed, Partner, PushDestination
+
+from .conftest import verify_signature
+
+ROOT = Path(__file__).resolve().parents[2]
+LEASE_SECONDS = 3
+
+
+def database_url() -> str:
+    """The URL of the database this test runs on, for the subprocess."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def worker(*args: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "storybank.settings.test",
+        "DATABASE_URL": database_url(),
+        "FEEDS_PUSH_LEASE_SECONDS": str(LEASE_SECONDS),
+        "FEEDS_PUSH_BACKOFF_SECONDS": "0",
+        "FEEDS_PUSH_TIMEOUT_SECONDS": "60",
+    }
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "deliver_feeds", *args], cwd=ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_worker_loses_nothing(receiver):
+    if connection.vendor == "sqlite":
+        assert "memory" not in connection.settings_dict["NAME"], "the worker subprocess needs a file database"
+    hold = threading.Event()
+    server = receiver(hold=hold)
+    partner = Partner.objects.create(name="Đối tác thử", slug="doi-tac-thu")
+    feed = Feed.objects.create(slug="kill-test", title="Kill test", is_public=True)
+    destination = PushDestination.objects.create(partner=partner, feed=feed, name="hook", url=server.url)
+    for sequence in range(1, 6):
+        body = {"feed": feed.slug, "sequence": sequence, "change": "upsert", "id": f"urn:laocai-story:page:{sequence}",
+                "item": {"title": f"Mục {sequence}"}}
+        Delivery.objects.create(destination=destination, feed=feed, sequence=sequence, item_key=f"page:{sequence}",
+                                change="upsert", body=json.dumps(body, ensure_ascii=False))
+
+    first = worker("--poll", "0.2")
+    try:
+        assert server.got_request.wait(90), first.stdout.read().decode() if first.poll() is not None else "no request"
+        leased = Delivery.objects.get(sequence=1)
+        assert leased.status == DeliveryStatus.PENDING and leased.lease_until is not None  # mid-delivery
+        first.kill()  # SIGKILL: no chance to clean up
+        first.wait(30)
+    finally:
+        if first.poll() is None:
+            first.kill()
+        hold.set()  # let the receiver answer the dead connection
+    assert Delivery.objects.filter(status=DeliveryStatus.DELIVERED).count() == 0
+
+    # A restarted worker takes over once the dead worker's lease has expired.
+    wait = (Delivery.objects.get(sequence=1).lease_until - timezone.now()).total_seconds()
+    time.sleep(max(wait, 0) + 0.5)
+    second = worker("--once")
+    output, _ = second.communicate(timeout=120)
+    assert second.returncode == 0, output.decode()
+
+    deliveries = list(Delivery.objects.order_by("sequence"))
+    assert [d.status for d in deliveries] == [DeliveryStatus.DELIVERED] * 5
+    assert deliveries[0].attempts == 2  # the killed attempt, then the one that succeeded
+    keys = [r.headers["Idempotency-Key"] for r in server.requests]
+    assert keys.count(str(deliveries[0].idempotency_key)) == 2  # the duplicate is recognisable
+    assert len(set(keys)) == 5
+    assert all(verify_signature(destination.signing_secret, r.headers, r.body) for r in server.requests)
+    assert {item_id: item["title"] for item_id, item in server.items().items()} == {
+        f"urn:laocai-story:page:{n}": f"Mục {n}" for n in range(1, 6)
+    }
