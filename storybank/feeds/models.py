@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.models import Orderable
 
@@ -50,8 +51,28 @@ class PartnerKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class PartnerForm(WagtailAdminModelForm):
+    """Refuses a push destination for a feed the partner may not read."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for form in self.formsets["push_destinations"].forms if hasattr(self, "formsets") else []:
+            if not form.is_valid() or form.cleaned_data.get("DELETE"):
+                continue
+            feed = form.cleaned_data.get("feed")
+            readable = feed is None or feed.is_public or (
+                self.instance.pk is not None and feed.readers.filter(pk=self.instance.pk).exists()
+            )
+            if not readable:
+                message = _("This partner may not read that feed: add the partner to the feed's readers first.")
+                form.add_error("feed", message)
+        return cleaned
+
+
 class Partner(NormalizedTextMixin, ClusterableModel):
     """An organisation that pulls our feeds or receives pushes."""
+
+    base_form_class = PartnerForm
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -233,11 +254,6 @@ class PushDestination(Orderable):
             raise ValidationError({"bucket": _("An S3 destination needs a bucket.")})
         if self.kind == DestinationKind.WEBHOOK and not self.signing_secret:
             self.signing_secret = new_signing_secret()
-        if self.feed_id and not self.feed.is_public and self.partner_id:
-            if not self.feed.readers.filter(pk=self.partner_id).exists():
-                raise ValidationError(
-                    {"feed": _("This partner may not read that feed: add the partner to the feed's readers first.")}
-                )
 
     @property
     def target(self) -> str:

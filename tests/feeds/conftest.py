@@ -89,7 +89,8 @@ def new_story(title: str, *, pillar: str = "sapa", image: Any = None, publish: b
 
     index = story_index()
     page = StoryPage(
-        title=title, slug=slug or f"{slugify(title)}-moi-{next(_story_numbers)}", lede=f"Tóm tắt: {title}", pillar=pillar,
+        title=title, slug=slug or f"{slugify(title)}-moi-{next(_story_numbers)}", lede=f"Tóm tắt: {title}",
+        pillar=pillar,
         hero_image=image, body=[{"type": "paragraph", "value": f"<p>{title}</p>"}], live=publish,
     )
     index.add_child(instance=page)
