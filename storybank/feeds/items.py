@@ -32,7 +32,7 @@ from wagtail.rich_text import RichText, expand_db_html
 from storybank.assets.models import LaoCaiImage, MediaAsset
 from storybank.core.visibility import is_asset_public, public_pages, redistributable_assets
 from storybank.taxonomy.choices import LICENCE_URLS, Licence, Pillar
-from storybank.taxonomy.models import EthnicGroup, Place, Topic
+from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place, Topic
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +108,8 @@ class BuiltItem:
     locale: str = ""
     payload: dict[str, Any] | None = None
     reason: str = ""
-    asset_refs: tuple[str, ...] = field(default_factory=tuple)
+    #: What the item shows that can change on its own: assets and taxonomy terms.
+    refs: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def present(self) -> bool:
@@ -121,8 +122,8 @@ class BuiltItem:
         return hashlib.sha256(json.dumps(self.payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
     @property
-    def asset_refs_text(self) -> str:
-        return f" {' '.join(self.asset_refs)} " if self.asset_refs else ""
+    def refs_text(self) -> str:
+        return f" {' '.join(self.refs)} " if self.refs else ""
 
 
 def base_url() -> str:
@@ -290,7 +291,11 @@ class ItemBuilder:
             return BuiltItem(key, reason="not-selected")
         language = self._locales.get(page.locale_id, settings.LANGUAGE_CODE)
         referenced = [img for img in page.get_images()]
-        asset_refs = tuple(sorted({image_key(img.pk) for img in referenced}))
+        places, groups, topics = page.get_places(), page.get_ethnic_groups(), page.get_topics()
+        unit = page.contributing_unit if page.contributing_unit_id else None
+        refs = {image_key(img.pk) for img in referenced} | {term_ref(t) for t in [*places, *groups, *topics] if t}
+        if unit:
+            refs.add(term_ref(unit))
         with translation.override(language):
             images = [self.image(img, language) for img in referenced if self.image_is_public(img)]
             body_html, media = self.page_body(page, language)
@@ -305,10 +310,10 @@ class ItemBuilder:
                 "published": iso(page.first_published_at),
                 "modified": iso(page.last_published_at),
                 "pillar": self.pillar(page.pillar_value, language),
-                "places": [self.place(p, language) for p in page.get_places()],
-                "ethnic_groups": [self.ethnic_group(g, language) for g in page.get_ethnic_groups()],
-                "topics": [self.topic(t, language) for t in page.get_topics()],
-                "contributor": page.contributing_unit.name if page.contributing_unit_id else "",
+                "places": [self.place(p, language) for p in places],
+                "ethnic_groups": [self.ethnic_group(g, language) for g in groups],
+                "topics": [self.topic(t, language) for t in topics],
+                "contributor": unit.name if unit else "",
                 "licence": self.licence(self.text_licence, language),
                 "credits": list(dict.fromkeys(image["credit_line"] for image in images + media)),
                 "images": images,
@@ -316,7 +321,7 @@ class ItemBuilder:
                 "translations": self.translations(page),
             }
             payload.update(self.page_details(page, language))
-        return BuiltItem(key, kind=page.kind, locale=language, payload=payload, asset_refs=asset_refs)
+        return BuiltItem(key, kind=page.kind, locale=language, payload=payload, refs=tuple(sorted(refs)))
 
     def pillar(self, code: str, language: str) -> dict[str, str] | None:
         if not code:
@@ -448,6 +453,7 @@ class ItemBuilder:
                     else None,
                     "transcript": asset.transcript,
                 }
+            groups = list(asset.ethnic_groups.all())
             captions = {language: asset.caption}
             alts = {language: asset.alt_for(language)} if isinstance(asset, LaoCaiImage) else {}
             for code, texts in sorted((asset.localized_text or {}).items()):
@@ -468,7 +474,7 @@ class ItemBuilder:
                 "captured_at": iso(asset.captured_at),
                 "pillar": None,
                 "places": [self.place(asset.place, language)] if asset.place_id else [],
-                "ethnic_groups": [self.ethnic_group(g, language) for g in asset.ethnic_groups.all()],
+                "ethnic_groups": [self.ethnic_group(g, language) for g in groups],
                 "topics": [],
                 "contributor": asset.source_unit.name if asset.source_unit_id else "",
                 "credit": asset.credit,
@@ -479,8 +485,23 @@ class ItemBuilder:
                 "translations": [],
                 **extra,
             }
-        refs = (image_key(asset.poster_id),) if isinstance(asset, MediaAsset) and asset.poster_id else ()
-        return BuiltItem(key, kind=asset.kind, locale="", payload=payload, asset_refs=refs)
+        refs = {term_ref(group) for group in groups}
+        if asset.place_id:
+            refs.add(term_ref(asset.place))
+        if asset.source_unit_id:
+            refs.add(term_ref(asset.source_unit))
+        if isinstance(asset, MediaAsset) and asset.poster_id:
+            refs.add(image_key(asset.poster_id))
+        return BuiltItem(key, kind=asset.kind, locale="", payload=payload, refs=tuple(sorted(refs)))
+
+
+def term_ref(term: Any) -> str:
+    """How items refer to a taxonomy term or unit: by the translation key a
+    term shares with its translations, so renaming any of them finds the items."""
+    if isinstance(term, ContributingUnit):
+        return f"unit:{term.pk}"
+    prefix = {Place: "place", EthnicGroup: "group", Topic: "topic"}[type(term)]
+    return f"{prefix}:{term.translation_key}"
 
 
 def content_page(pk: int) -> Page | None:

@@ -406,9 +406,9 @@ class FeedEntry(models.Model):
     reason = models.CharField(max_length=40, blank=True, help_text="Why a tombstone left the feed.")
     payload = models.JSONField(null=True, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
-    #: " image:3 image:7 ": every asset the item shows, to find items to
-    #: re-emit when an asset changes (usable or not).
-    asset_refs = models.TextField(blank=True)
+    #: " image:3 place:<uuid> unit:4 ": every asset (usable or not) and
+    #: taxonomy term the item shows, to find the items to re-emit when one changes.
+    refs = models.TextField(blank=True)
     changed_at = models.DateTimeField()
 
     class Meta:

@@ -30,7 +30,7 @@ from storybank.assets.models import LaoCaiImage, MediaAsset
 from storybank.core.listing import content_page_models
 from storybank.core.signals import content_changed
 
-from .items import BuiltItem, ItemBuilder, item_id, key_for, page_key, translation_group_keys
+from .items import BuiltItem, ItemBuilder, item_id, key_for, page_key, term_ref, translation_group_keys
 from .models import Delivery, DeliveryStatus, Feed, FeedEntry, FeedHead, PushDestination
 from .selection import selected_keys
 
@@ -111,14 +111,14 @@ def _record(feed: Feed, planned: list[BuiltItem]) -> list[Recorded]:
             FeedEntry(
                 feed=feed, item_key=built.key, sequence=sequence, present=built.present,
                 reason="" if built.present else built.reason, kind=built.kind, locale=built.locale,
-                payload=built.payload, content_hash=built.content_hash, asset_refs=built.asset_refs_text,
+                payload=built.payload, content_hash=built.content_hash, refs=built.refs_text,
                 changed_at=now,
             )
         )
         recorded.append(Recorded(built.key, sequence, built.present, built.reason))
     FeedEntry.objects.bulk_create(
         rows, batch_size=500, update_conflicts=True, unique_fields=["feed", "item_key"],
-        update_fields=["sequence", "present", "reason", "kind", "locale", "payload", "content_hash", "asset_refs",
+        update_fields=["sequence", "present", "reason", "kind", "locale", "payload", "content_hash", "refs",
                        "changed_at"],
     )
     _enqueue_deliveries(feed, rows)
@@ -181,9 +181,14 @@ def affected_keys(instance: Any) -> list[str]:
     translations; an asset and every item that shows it."""
     key = key_for(instance)
     if isinstance(instance, LaoCaiImage | MediaAsset):
-        users = FeedEntry.objects.filter(present=True, asset_refs__contains=f" {key} ")
-        return sorted({key, *users.values_list("item_key", flat=True)})
+        return sorted({key, *keys_showing(key)})
     return translation_group_keys(instance)
+
+
+def keys_showing(ref: str) -> list[str]:
+    """Items present in any feed that show ``ref`` (an asset or a term)."""
+    users = FeedEntry.objects.filter(present=True, refs__contains=f" {ref} ").values_list("item_key", flat=True)
+    return sorted(set(users))
 
 
 def reconcile_everywhere(keys: Iterable[str]) -> None:
@@ -216,10 +221,28 @@ def on_view_restriction_changed(sender: type, instance: PageViewRestriction, **k
     reconcile_everywhere(sorted(keys))
 
 
+def on_term_changed(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """A renamed place (new coordinates, a new translation of a group's
+    name…) changes every item that shows it. Nothing announces taxonomy
+    edits, so this is the only way in; the items are rebuilt by a task once
+    the edit commits, since a place may appear in thousands of items."""
+    if raw:
+        return
+    from .tasks import refresh_items_showing_task
+
+    ref = term_ref(instance)
+    transaction.on_commit(lambda: refresh_items_showing_task.enqueue(ref))
+
+
 def connect() -> None:
     from django.db.models.signals import post_delete, post_save
 
+    from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place, Topic
+
     content_changed.connect(on_content_changed, dispatch_uid="feeds.content_changed")
+    for model in (EthnicGroup, Place, Topic, ContributingUnit):
+        post_save.connect(on_term_changed, sender=model, dispatch_uid=f"feeds.term_saved.{model.__name__}")
+        post_delete.connect(on_term_changed, sender=model, dispatch_uid=f"feeds.term_deleted.{model.__name__}")
     post_save.connect(on_view_restriction_changed, sender=PageViewRestriction, dispatch_uid="feeds.restriction_saved")
     post_delete.connect(
         on_view_restriction_changed, sender=PageViewRestriction, dispatch_uid="feeds.restriction_deleted"

@@ -33,3 +33,13 @@ def reconcile_all_feeds_task() -> int:
     from .sync import reconcile_feed
 
     return sum(len(reconcile_feed(feed)) for feed in Feed.objects.filter(active=True).order_by("pk"))
+
+
+@task()
+def refresh_items_showing_task(ref: str) -> int:
+    """Rebuild, in every feed, the items that show ``ref`` (a renamed place…)."""
+    from .sync import keys_showing, reconcile_everywhere
+
+    keys = keys_showing(ref)
+    reconcile_everywhere(keys)
+    return len(keys)

@@ -264,3 +264,28 @@ def test_items_survive_a_round_trip_through_json_unchanged(client, story_feed):
     assert item["title"] == entry.payload["title"]
     assert item["_laocai"]["places"] == entry.payload["places"]
     assert json.dumps(item["content_html"]) == json.dumps(entry.payload["content_html"])
+
+
+def test_renaming_a_place_or_its_translation_refreshes_every_item_that_shows_it(
+    client, story_feed, django_capture_on_commit_callbacks
+):
+    from wagtail.models import Locale
+
+    from storybank.taxonomy.models import Place
+
+    replica = Replica(story_feed.slug)
+    replica.sync(client)
+    place = Place.objects.get(slug="sa-pa", locale__language_code="vi")
+    english_place = place.get_translation(Locale.objects.get(language_code="en"))
+    with django_capture_on_commit_callbacks(execute=True):
+        place.name, place.latitude = "Thị xã Sa Pa", "22.340000"
+        place.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        english_place.name = "Sa Pa town"
+        english_place.save()
+    replica.sync(client)
+    shown = {item["language"]: p for item in replica.items.values() for p in item["_laocai"]["places"]
+             if p["id"] == "sa-pa"}
+    assert shown["vi"] == {"id": "sa-pa", "name": "Thị xã Sa Pa", "kind": "ward", "latitude": 22.34,
+                           "longitude": 103.8438}
+    assert shown["en"]["name"] == "Sa Pa town" and shown["en"]["latitude"] == 22.34
