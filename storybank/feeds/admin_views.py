@@ -36,28 +36,40 @@ class FeedsAdminView(WagtailAdminTemplateMixin, View):
         return TemplateResponse(self.request, self.template_name, self.get_context_data(**context))
 
 
-class FeedPreviewView(FeedsAdminView):
+class SnippetToolView(FeedsAdminView):
+    """A screen about one snippet (a feed, a partner), under its editor in the breadcrumbs."""
+
+    model: type = Feed
+    listing_label = ""
+    label = ""
+
+    def get_page_title(self) -> str:
+        return str(self.label)
+
+    def get_page_subtitle(self) -> str:
+        return str(self.object)
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        name = f"wagtailsnippets_feeds_{self.model._meta.model_name}"
+        return self.breadcrumbs_items + [
+            {"url": reverse(f"{name}:list"), "label": self.listing_label},
+            {"url": reverse(f"{name}:edit", args=[self.object.pk]), "label": str(self.object)},
+            {"url": "", "label": self.label},
+        ]
+
+
+class FeedPreviewView(SnippetToolView):
     """What partners receive from a feed right now."""
 
     permission = "feeds.change_feed"
     template_name = "feeds/admin/feed_preview.html"
     header_icon = "rss"
-
-    def get_page_title(self) -> str:
-        return _("Feed preview")
-
-    def get_page_subtitle(self) -> str:
-        return self.feed.title
-
-    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
-        return self.breadcrumbs_items + [
-            {"url": reverse("wagtailsnippets_feeds_feed:list"), "label": _("Feeds")},
-            {"url": reverse("wagtailsnippets_feeds_feed:edit", args=[self.feed.pk]), "label": self.feed.title},
-            {"url": "", "label": _("Preview")},
-        ]
+    model = Feed
+    listing_label = gettext_lazy("Feeds")
+    label = gettext_lazy("Feed preview")
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        self.feed = get_object_or_404(Feed, pk=pk)
+        self.feed = self.object = get_object_or_404(Feed, pk=pk)
         entries = self.feed.entries.order_by("-sequence")
         present = entries.filter(present=True)
         paginator = Paginator(present.only("item_key", "kind", "locale", "sequence", "changed_at", "payload"), 50)
@@ -81,28 +93,18 @@ class FeedPreviewView(FeedsAdminView):
         return HttpResponseRedirect(reverse("feeds_admin:feed_preview", args=[pk]))
 
 
-class ApiKeysView(FeedsAdminView):
+class ApiKeysView(SnippetToolView):
     """A partner's keys: create (the key is shown once), list, revoke."""
 
     permission = "feeds.change_partner"
     template_name = "feeds/admin/api_keys.html"
     header_icon = "key"
-
-    def get_page_title(self) -> str:
-        return _("API keys")
-
-    def get_page_subtitle(self) -> str:
-        return self.partner.name
-
-    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
-        return self.breadcrumbs_items + [
-            {"url": reverse("wagtailsnippets_feeds_partner:list"), "label": _("Partners")},
-            {"url": reverse("wagtailsnippets_feeds_partner:edit", args=[self.partner.pk]), "label": self.partner.name},
-            {"url": "", "label": _("API keys")},
-        ]
+    model = Partner
+    listing_label = gettext_lazy("Partners")
+    label = gettext_lazy("API keys")
 
     def get(self, request: HttpRequest, pk: int, new_key: str = "") -> HttpResponse:
-        self.partner = get_object_or_404(Partner, pk=pk)
+        self.partner = self.object = get_object_or_404(Partner, pk=pk)
         return self.render(partner=self.partner, keys=self.partner.api_keys.all(), new_key=new_key)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -119,9 +119,6 @@ class Partner(NormalizedTextMixin, ClusterableModel):
         """Language-neutral items (assets, ``""``) go to everyone."""
         return not language_code or not self.allowed_locales or language_code in self.allowed_locales
 
-    def can_read(self, feed: Feed) -> bool:
-        return self.active and (feed.is_public or feed.readers.filter(pk=self.pk).exists())
-
 
 KEY_PREFIX = "lcs"
 
@@ -354,10 +351,6 @@ class Feed(NormalizedTextMixin, ClusterableModel):
         head = FeedHead.objects.filter(feed=self).values_list("sequence", flat=True).first()
         return head or 0
 
-    def readable_by(self, partner: Partner | None) -> bool:
-        if self.is_public:
-            return partner is None or partner.active
-        return partner is not None and partner.can_read(self)
 
 
 class FeedPin(Orderable):

@@ -30,7 +30,7 @@ from storybank.assets.models import LaoCaiImage, MediaAsset
 from storybank.core.listing import content_page_models
 from storybank.core.signals import content_changed
 
-from .items import BuiltItem, ItemBuilder, item_id, key_for, page_key, term_ref, translation_group_keys
+from .items import BuiltItem, ItemBuilder, item_id, key_for, term_ref, translation_group_keys
 from .models import Delivery, DeliveryStatus, Feed, FeedEntry, FeedHead, PushDestination
 from .selection import selected_keys
 
@@ -248,8 +248,6 @@ def connect() -> None:
         on_view_restriction_changed, sender=PageViewRestriction, dispatch_uid="feeds.restriction_deleted"
     )
 
-
-__all__ = ["reconcile", "reconcile_everywhere", "affected_keys", "connect", "page_key", "change_body"]
 
 
 def reconcile_feed(feed: Feed, *, rebuild: bool = False) -> list[Recorded]:

@@ -5,7 +5,19 @@ from __future__ import annotations
 from lxml import etree
 
 from . import LAOCAI_NS, SITE_NAME, FeedPage, Row, categories, parse_iso, rfc3339
-from .xmlparts import ATOM, GEORSS, LC, MEDIA, TOMBSTONES, laocai_fields, media_content, q, serialize, sub, tombstone
+from .xmlparts import (
+    ATOM,
+    GEORSS,
+    LC,
+    MEDIA,
+    TOMBSTONES,
+    laocai_fields,
+    media_content,
+    paging_and_rows,
+    q,
+    serialize,
+    sub,
+)
 
 CONTENT_TYPE = "application/atom+xml; charset=utf-8"
 NSMAP = {None: ATOM, "media": MEDIA, "georss": GEORSS, "at": TOMBSTONES, "lc": LC}
@@ -49,15 +61,6 @@ def render(page: FeedPage) -> bytes:
     sub(author, q(ATOM, "uri"), page.home_url)
     sub(feed, q(ATOM, "link"), rel="self", type="application/atom+xml", href=page.self_url)
     sub(feed, q(ATOM, "link"), rel="alternate", type="text/html", href=page.home_url)
-    if page.next_url:
-        sub(feed, q(ATOM, "link"), rel="next", type="application/atom+xml", href=page.next_url)
     sub(feed, q(ATOM, "generator"), SITE_NAME)
-    sub(feed, q(LC, "mode"), page.mode)
-    sub(feed, q(LC, "nextCursor"), page.next_cursor)
-    sub(feed, q(LC, "hasMore"), "true" if page.has_more else "false")
-    for row in page.rows:
-        if row.present:
-            entry(feed, row)
-        else:
-            tombstone(feed, row)
+    paging_and_rows(feed, page, "application/atom+xml", entry)
     return serialize(feed)

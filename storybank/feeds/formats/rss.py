@@ -15,10 +15,10 @@ from .xmlparts import (
     TOMBSTONES,
     laocai_fields,
     media_content,
+    paging_and_rows,
     q,
     serialize,
     sub,
-    tombstone,
 )
 
 CONTENT_TYPE = "application/rss+xml; charset=utf-8"
@@ -58,14 +58,5 @@ def render(page: FeedPage) -> bytes:
     sub(channel, "lastBuildDate", rfc822(page.updated))
     sub(channel, "generator", SITE_NAME)
     sub(channel, q(ATOM, "link"), rel="self", type="application/rss+xml", href=page.self_url)
-    if page.next_url:
-        sub(channel, q(ATOM, "link"), rel="next", type="application/rss+xml", href=page.next_url)
-    sub(channel, q(LC, "mode"), page.mode)
-    sub(channel, q(LC, "nextCursor"), page.next_cursor)
-    sub(channel, q(LC, "hasMore"), "true" if page.has_more else "false")
-    for row in page.rows:
-        if row.present:
-            item(channel, row)
-        else:
-            tombstone(channel, row)
+    paging_and_rows(channel, page, "application/rss+xml", item)
     return serialize(rss)

@@ -93,5 +93,20 @@ def tombstone(parent: etree._Element, row: Row) -> None:
     sub(deleted, q(LC, "sequence"), row.sequence)
 
 
+def paging_and_rows(parent: etree._Element, page: Any, mime: str, present: Any) -> None:
+    """The ``next`` link, our cursor fields, then every row: ``present(parent,
+    row)`` for items, an RFC 6721 tombstone for removals."""
+    if page.next_url:
+        sub(parent, q(ATOM, "link"), rel="next", type=mime, href=page.next_url)
+    sub(parent, q(LC, "mode"), page.mode)
+    sub(parent, q(LC, "nextCursor"), page.next_cursor)
+    sub(parent, q(LC, "hasMore"), "true" if page.has_more else "false")
+    for row in page.rows:
+        if row.present:
+            present(parent, row)
+        else:
+            tombstone(parent, row)
+
+
 def serialize(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
