@@ -352,7 +352,6 @@ class Feed(NormalizedTextMixin, ClusterableModel):
         return head or 0
 
 
-
 class FeedPin(Orderable):
     """A page an editor put in the feed by hand (with its translations)."""
 
