@@ -170,15 +170,20 @@ def main() -> None:
     print(f"Preparing {args.items} items…")
     ensure_pages(args.items)
 
-    feed, _created = Feed.objects.get_or_create(slug="bench", defaults={"title": "Benchmark", "kinds": ["story"],
-                                                                        "is_public": True})
-    start = time.perf_counter()
-    filled = reconcile_feed(feed)
-    build = time.perf_counter() - start
-    total = FeedEntry.objects.filter(feed=feed, present=True).count()
-    print(f"\nFeed 'bench': {total} items")
-    if filled:
-        print(f"  first fill: built {len(filled)} items in {build:.1f} s ({len(filled) / build:.0f} items/s)")
+    feed = Feed.objects.filter(slug="bench").first()
+    total = 0
+    if feed is None:
+        start = time.perf_counter()
+        # save() queues the feed's first fill for after commit: in autocommit
+        # mode with immediate tasks it runs right here.
+        feed = Feed.objects.create(slug="bench", title="Benchmark", kinds=["story"], is_public=True)
+        build = time.perf_counter() - start
+        total = FeedEntry.objects.filter(feed=feed, present=True).count()
+        print(f"\nFirst fill: built and rendered {total} items in {build:.1f} s ({total / build:.0f} items/s)")
+    else:
+        reconcile_feed(feed)
+        total = FeedEntry.objects.filter(feed=feed, present=True).count()
+    print(f"Feed 'bench': {total} items")
 
     client = Client()
     print(f"\nFull render, all {total} items in one response ({args.repeat} runs each)")

@@ -1,7 +1,8 @@
 """Sending the outbox: webhooks signed with HMAC-SHA256, or objects in S3.
 
-A worker claims one delivery at a time with a lease (a conditional UPDATE
-that only one worker can win), sends it, and records the outcome. A worker
+A worker claims a small batch of due deliveries, each with a lease (a
+conditional UPDATE that only one worker can win), sends them concurrently
+and records each outcome as it arrives. A worker
 that dies mid-delivery leaves its lease behind; once the lease expires any
 worker claims the delivery again and re-sends it with the same idempotency
 key, so nothing is lost and duplicates are recognisable. Failures are retried
@@ -9,7 +10,9 @@ with exponential backoff; after the last attempt the delivery is dead-lettered
 and waits for an editor's "retry now" in the admin.
 
 Deliveries of the same item to the same destination are sent in order: a
-delivery waits while an older one of the same item is in flight.
+delivery waits while an older one of the same item is in flight. The lease
+must outlast a batch: ``FEEDS_PUSH_LEASE_SECONDS`` ≥ timeout × batch ÷
+concurrency (120 s ≥ 15 s × 16 ÷ 8 by default).
 """
 
 from __future__ import annotations
@@ -23,11 +26,13 @@ import socket
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
 import requests
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -72,7 +77,10 @@ class Worker:
         self.lease = datetime.timedelta(seconds=float(setting("FEEDS_PUSH_LEASE_SECONDS", 120)))
         self.timeout = float(setting("FEEDS_PUSH_TIMEOUT_SECONDS", 15))
         self.max_attempts = int(setting("FEEDS_PUSH_MAX_ATTEMPTS", 8))
-        self.session = requests.Session()
+        self.batch_size = int(setting("FEEDS_PUSH_BATCH", 16))
+        self.concurrency = int(setting("FEEDS_PUSH_CONCURRENCY", 8))
+        self._local = threading.local()
+        self._lock = threading.Lock()
         self._s3_clients: dict[int, Any] = {}
 
     # --- claiming ---------------------------------------------------------------
@@ -92,16 +100,20 @@ class Worker:
         )
         return list(due[:limit])
 
-    def claim(self, pk: int) -> Delivery | None:
+    def claim(self, pks: list[int]) -> list[Delivery]:
+        """Lease those of ``pks`` no other worker holds (one transaction)."""
         now = timezone.now()
-        won = (
-            Delivery.objects.filter(pk=pk, status=DeliveryStatus.PENDING)
-            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-            .update(lease_until=now + self.lease, leased_by=self.id, attempts=F("attempts") + 1)
-        )
-        if not won:
-            return None
-        return Delivery.objects.select_related("destination", "destination__partner", "feed").get(pk=pk)
+        won = []
+        with transaction.atomic():
+            for pk in pks:
+                if (
+                    Delivery.objects.filter(pk=pk, status=DeliveryStatus.PENDING)
+                    .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+                    .update(lease_until=now + self.lease, leased_by=self.id, attempts=F("attempts") + 1)
+                ):
+                    won.append(pk)
+        related = ("destination", "destination__partner", "feed")
+        return list(Delivery.objects.select_related(*related).filter(pk__in=won).order_by("pk"))
 
     # --- sending ----------------------------------------------------------------
     def send(self, delivery: Delivery) -> Outcome:
@@ -126,6 +138,13 @@ class Worker:
             "X-LaoCai-Change": delivery.change,
         }
 
+    @property
+    def session(self) -> requests.Session:
+        """One HTTP session (connection pool) per sending thread."""
+        if not hasattr(self._local, "session"):
+            self._local.session = requests.Session()
+        return self._local.session
+
     def send_webhook(self, delivery: Delivery, destination: PushDestination) -> Outcome:
         body = delivery.body.encode()
         response = self.session.post(
@@ -137,6 +156,10 @@ class Worker:
         return Outcome(False, response.status_code, f"HTTP {response.status_code}: {response.text[:500]}")
 
     def s3_client(self, destination: PushDestination) -> Any:
+        with self._lock:  # creating boto3 clients is not thread-safe; using them is
+            return self._make_s3_client(destination)
+
+    def _make_s3_client(self, destination: PushDestination) -> Any:
         if destination.pk not in self._s3_clients:
             import boto3
             from botocore.config import Config
@@ -192,25 +215,19 @@ class Worker:
             delivery.attempts, ", dead-lettered" if dead else "", outcome.error,
         )
 
-    def process(self, pk: int) -> bool:
-        delivery = self.claim(pk)
-        if delivery is None:
-            return False
-        self.finish(delivery, self.send(delivery))
-        return True
-
     def run_once(self, stop: threading.Event | None = None) -> int:
         """Attempt every delivery due now once; return how many were attempted."""
         attempted: set[int] = set()
-        while not (stop and stop.is_set()):
-            batch = self.due_ids(exclude=attempted)
-            if not batch:
-                break
-            for pk in batch:
-                if stop and stop.is_set():
+        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="deliver") as pool:
+            while not (stop and stop.is_set()):
+                due = self.due_ids(exclude=attempted, limit=self.batch_size)
+                if not due:
                     break
-                attempted.add(pk)
-                self.process(pk)
+                attempted.update(due)
+                batch = self.claim(due)
+                futures = {pool.submit(self.send, delivery): delivery for delivery in batch}
+                for future in as_completed(futures):  # record each outcome as soon as it is known
+                    self.finish(futures[future], future.result())
         return len(attempted)
 
     def run_forever(self, poll_seconds: float = 2.0, stop: threading.Event | None = None) -> None:

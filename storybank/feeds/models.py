@@ -402,6 +402,14 @@ class FeedEntry(models.Model):
     #: taxonomy term the item shows, to find the items to re-emit when one changes.
     refs = models.TextField(blank=True)
     changed_at = models.DateTimeField()
+    # The entry in each format, rendered when it changes, so that a pull
+    # joins stored text instead of rendering thousands of items.
+    fragment_json = models.TextField(blank=True)
+    fragment_atom = models.TextField(blank=True)
+    fragment_rss = models.TextField(blank=True)
+    fragment_ninjs = models.TextField(blank=True)
+    fragment_newsml = models.TextField(blank=True)
+    fragments_version = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("feed entry")

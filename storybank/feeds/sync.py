@@ -30,6 +30,7 @@ from storybank.assets.models import LaoCaiImage, MediaAsset
 from storybank.core.listing import content_page_models
 from storybank.core.signals import content_changed
 
+from .formats import FRAGMENTS_VERSION, Row, formats, fragment_field, render_fragments
 from .items import BuiltItem, ItemBuilder, item_id, key_for, term_ref, translation_group_keys
 from .models import Delivery, DeliveryStatus, Feed, FeedEntry, FeedHead, PushDestination
 from .selection import selected_keys
@@ -37,6 +38,7 @@ from .selection import selected_keys
 logger = logging.getLogger(__name__)
 
 UPSERT, DELETE = "upsert", "delete"
+FRAGMENT_FIELDS = [fragment_field(fmt) for fmt in formats()]
 
 
 @dataclass
@@ -107,19 +109,20 @@ def _record(feed: Feed, planned: list[BuiltItem]) -> list[Recorded]:
     recorded = []
     for offset, built in enumerate(planned):
         sequence = last - len(planned) + 1 + offset
+        reason = "" if built.present else built.reason
+        fragments = render_fragments(Row(built.key, sequence, built.present, reason, now, built.payload))
         rows.append(
             FeedEntry(
-                feed=feed, item_key=built.key, sequence=sequence, present=built.present,
-                reason="" if built.present else built.reason, kind=built.kind, locale=built.locale,
-                payload=built.payload, content_hash=built.content_hash, refs=built.refs_text,
-                changed_at=now,
+                feed=feed, item_key=built.key, sequence=sequence, present=built.present, reason=reason,
+                kind=built.kind, locale=built.locale, payload=built.payload, content_hash=built.content_hash,
+                refs=built.refs_text, changed_at=now, fragments_version=FRAGMENTS_VERSION, **fragments,
             )
         )
         recorded.append(Recorded(built.key, sequence, built.present, built.reason))
     FeedEntry.objects.bulk_create(
         rows, batch_size=500, update_conflicts=True, unique_fields=["feed", "item_key"],
         update_fields=["sequence", "present", "reason", "kind", "locale", "payload", "content_hash", "refs",
-                       "changed_at"],
+                       "changed_at", "fragments_version", *FRAGMENT_FIELDS],
     )
     _enqueue_deliveries(feed, rows)
     return recorded
@@ -251,8 +254,26 @@ def connect() -> None:
 
 
 def reconcile_feed(feed: Feed, *, rebuild: bool = False) -> list[Recorded]:
-    """Reconcile every item of ``feed`` (membership; payloads too with ``rebuild``)."""
+    """Reconcile every item of ``feed`` (membership; payloads too with
+    ``rebuild``), and render again fragments of an older format version."""
     with transaction.atomic():
         recorded = reconcile(feed, rebuild=rebuild)
         FeedHead.objects.filter(feed=feed).update(reconciled_at=timezone.now())
+    rerender_fragments(feed)
     return recorded
+
+
+def rerender_fragments(feed: Feed, batch: int = 500) -> int:
+    """Render stored fragments again in place after a format changed (the
+    items themselves did not change, so no new sequence numbers)."""
+    stale = FeedEntry.objects.filter(feed=feed).exclude(fragments_version=FRAGMENTS_VERSION)
+    done = 0
+    while entries := list(stale.order_by("pk")[:batch]):
+        for entry in entries:
+            row = Row(entry.item_key, entry.sequence, entry.present, entry.reason, entry.changed_at, entry.payload)
+            for field, text in render_fragments(row).items():
+                setattr(entry, field, text)
+            entry.fragments_version = FRAGMENTS_VERSION
+        FeedEntry.objects.bulk_update(entries, ["fragments_version", *FRAGMENT_FIELDS])
+        done += len(entries)
+    return done

@@ -23,12 +23,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .access import Caller, Denied, authorize, identify, json_error, throttle
-from .formats import FeedPage, Row, formats
+from .formats import FRAGMENTS_VERSION, FeedPage, Row, formats, fragment_field
 from .items import base_url
 from .models import Feed, FeedEntry
-
-#: Bump when the output of a format changes, so caches see new ETags.
-FORMAT_VERSION = "1"
 
 
 def page_size(name: str, default: int) -> int:
@@ -86,6 +83,20 @@ def _url(base: str, **query: Any) -> str:
     return f"{base}?{urlencode(query)}" if query else base
 
 
+def _fragments(feed: Feed, fmt: str, fetched: list[tuple]) -> list[str]:
+    """The stored fragments of ``fetched`` entries; any of an older format
+    version (not yet rendered again) is rendered now from its payload."""
+    stale = {key for key, _seq, _at, version, text in fetched if version != FRAGMENTS_VERSION or not text}
+    rendered: dict[str, str] = {}
+    if stale:
+        module = formats()[fmt]
+        for key, sequence, present, reason, changed_at, payload in FeedEntry.objects.filter(
+            feed=feed, item_key__in=stale
+        ).values_list("item_key", "sequence", "present", "reason", "changed_at", "payload"):
+            rendered[key] = module.fragment(Row(key, sequence, present, reason, changed_at, payload))
+    return [rendered.get(key, text) for key, _seq, _at, _version, text in fetched]
+
+
 @require_safe
 def feed(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     renderers = formats()
@@ -114,7 +125,7 @@ def feed(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if limit is None:
         limit = page_size("FEEDS_LATEST_PAGE_SIZE", 50) if mode == "latest" else page_size("FEEDS_PAGE_SIZE", 500)
     language_key = ",".join(sorted(languages)) if languages else "*"
-    etag = _etag(FORMAT_VERSION, feed_obj.pk, head, feed_obj.updated_at.isoformat(), fmt, mode, since, limit,
+    etag = _etag(FRAGMENTS_VERSION, feed_obj.pk, head, feed_obj.updated_at.isoformat(), fmt, mode, since, limit,
                  language_key, request.get_host())
     visibility = "public" if feed_obj.is_public else "private"
     headers = {"ETag": etag, "Vary": "Authorization", "Cache-Control": f"{visibility}, no-cache"}
@@ -133,23 +144,25 @@ def feed(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         entries = entries.filter(sequence__gt=since).order_by("sequence")
         if since == 0:  # a partner starting from nothing has nothing to delete
             entries = entries.filter(present=True)
-    columns = ("item_key", "sequence", "present", "reason", "changed_at", "payload")
+    columns = ("item_key", "sequence", "changed_at", "fragments_version", fragment_field(fmt))
     fetched = list(entries.values_list(*columns)[: limit + 1])
     has_more = mode == "changes" and len(fetched) > limit
-    rows = [Row(*values) for values in fetched[:limit]]
+    fetched = fetched[:limit]
+    fragments = _fragments(feed_obj, fmt, fetched)
+    sequences = [values[1] for values in fetched]
     if has_more:
-        next_cursor = rows[-1].sequence
+        next_cursor = sequences[-1]
     else:
-        next_cursor = max([head, *(row.sequence for row in rows)]) if mode == "changes" else head
+        next_cursor = max([head, *sequences]) if mode == "changes" else head
 
     feed_url = request.build_absolute_uri(reverse("feeds:feed", args=(slug, fmt)))
     locale_param = request.GET.get("locale") or None
     next_url = None
     if has_more:
         next_url = _url(feed_url, since=next_cursor, limit=request.GET.get("limit"), locale=locale_param)
-    updated = max((row.changed_at for row in rows), default=feed_obj.updated_at)
+    updated = max((values[2] for values in fetched), default=feed_obj.updated_at)
     page = FeedPage(
-        slug=feed_obj.slug, title=feed_obj.title, description=feed_obj.description, rows=rows, mode=mode,
+        slug=feed_obj.slug, title=feed_obj.title, description=feed_obj.description, fragments=fragments, mode=mode,
         since=since, next_cursor=next_cursor, has_more=has_more, self_url=request.build_absolute_uri(),
         feed_url=feed_url, next_url=next_url, home_url=f"{base_url()}/",
         sync_url=_url(feed_url, since=0, locale=locale_param), updated=updated,

@@ -231,6 +231,8 @@ FEEDS_PUSH_BACKOFF_SECONDS = float(os.environ.get("FEEDS_PUSH_BACKOFF_SECONDS", 
 FEEDS_PUSH_MAX_BACKOFF_SECONDS = float(os.environ.get("FEEDS_PUSH_MAX_BACKOFF_SECONDS", str(6 * 3600)))
 FEEDS_PUSH_TIMEOUT_SECONDS = float(os.environ.get("FEEDS_PUSH_TIMEOUT_SECONDS", "15"))
 FEEDS_PUSH_LEASE_SECONDS = float(os.environ.get("FEEDS_PUSH_LEASE_SECONDS", "120"))
+FEEDS_PUSH_BATCH = int(os.environ.get("FEEDS_PUSH_BATCH", "16"))  # deliveries leased at once
+FEEDS_PUSH_CONCURRENCY = int(os.environ.get("FEEDS_PUSH_CONCURRENCY", "8"))  # sent in parallel
 
 
 # --- storybank/governance/ and storybank/analytics/ -----------------------

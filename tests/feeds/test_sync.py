@@ -289,3 +289,15 @@ def test_renaming_a_place_or_its_translation_refreshes_every_item_that_shows_it(
     assert shown["vi"] == {"id": "sa-pa", "name": "Thị xã Sa Pa", "kind": "ward", "latitude": 22.34,
                            "longitude": 103.8438}
     assert shown["en"]["name"] == "Sa Pa town" and shown["en"]["latitude"] == 22.34
+
+
+def test_fragments_of_an_older_format_version_are_rendered_again_without_new_changes(client, story_feed):
+    entry = FeedEntry.objects.filter(feed=story_feed, present=True).order_by("sequence").first()
+    before = client.get("/feeds/stories.atom", {"since": 0, "limit": 1000}).content
+    FeedEntry.objects.filter(pk=entry.pk).update(fragments_version=0, fragment_atom="", fragment_json="")
+    assert client.get("/feeds/stories.atom", {"since": 0, "limit": 1000}).content == before  # rendered on the fly
+    head = story_feed.head_sequence
+    assert reconcile_feed(story_feed) == []
+    entry.refresh_from_db()
+    assert entry.fragment_atom and entry.fragments_version > 0 and story_feed.head_sequence == head
+    assert client.get("/feeds/stories.atom", {"since": 0, "limit": 1000}).content == before

@@ -12,6 +12,7 @@ tombstones, already selected and ordered) into bytes:
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from dataclasses import dataclass, field
 from email.utils import format_datetime
@@ -19,6 +20,10 @@ from types import ModuleType
 from typing import Any
 
 from ..items import item_id
+
+#: Bump when the output of any format changes: stored fragments are then
+#: rendered again (``reconcile_feeds``) and ETags change.
+FRAGMENTS_VERSION = 1
 
 #: Namespace of our own elements and category schemes in the XML formats.
 LAOCAI_NS = "https://laocai-story.vn/ns/feeds/1.0/"
@@ -43,10 +48,13 @@ class Row:
 
 @dataclass
 class FeedPage:
+    """One answer of a feed: its header data and the items, each already
+    serialised in the answer's format (see ``fragment()`` in each module)."""
+
     slug: str
     title: str
     description: str
-    rows: list[Row]
+    fragments: list[str]
     #: "latest" (newest items, for feed readers) or "changes" (``?since=``).
     mode: str
     since: int | None
@@ -130,7 +138,27 @@ def categories(payload: dict[str, Any]) -> list[tuple[str, str, str]]:
     return found
 
 
+def json_document(header: dict[str, Any], fragments: list[str], key: str = "items") -> bytes:
+    """``header`` as JSON with ``key`` holding the already serialised items."""
+    head = json.dumps(header, ensure_ascii=False, separators=(",", ":"))
+    return f'{head[:-1]},"{key}":[{",".join(fragments)}]}}'.encode()
+
+
+def json_fragment(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 def formats() -> dict[str, ModuleType]:
     from . import atom, jsonfeed, newsml, ninjs, rss
 
     return {"json": jsonfeed, "atom": atom, "rss": rss, "ninjs": ninjs, "newsml": newsml}
+
+
+def fragment_field(fmt: str) -> str:
+    """The ``FeedEntry`` column holding an entry rendered in ``fmt``."""
+    return f"fragment_{fmt}"
+
+
+def render_fragments(row: Row) -> dict[str, str]:
+    """Column → text of ``row`` in every format."""
+    return {fragment_field(fmt): module.fragment(row) for fmt, module in formats().items()}

@@ -4,20 +4,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from . import LAOCAI_NS, SITE_NAME, FeedPage, Row, categories, parse_iso, rfc3339
-from .xmlparts import (
-    ATOM,
-    GEORSS,
-    LC,
-    MEDIA,
-    TOMBSTONES,
-    laocai_fields,
-    media_content,
-    paging_and_rows,
-    q,
-    serialize,
-    sub,
-)
+from . import LAOCAI_NS, SITE_NAME, FeedPage, Row, categories, parse_iso, rfc3339, xmlparts
+from .xmlparts import ATOM, GEORSS, LC, MEDIA, TOMBSTONES, laocai_fields, media_content, q, sub
 
 CONTENT_TYPE = "application/atom+xml; charset=utf-8"
 NSMAP = {None: ATOM, "media": MEDIA, "georss": GEORSS, "at": TOMBSTONES, "lc": LC}
@@ -49,6 +37,10 @@ def entry(feed: etree._Element, row: Row) -> None:
     media_content(element, payload)
 
 
+def fragment(row: Row) -> str:
+    return xmlparts.fragment(q(ATOM, "feed"), NSMAP, entry, row)
+
+
 def render(page: FeedPage) -> bytes:
     feed = etree.Element(q(ATOM, "feed"), nsmap=NSMAP)
     sub(feed, q(ATOM, "id"), f"urn:laocai-story:feed:{page.slug}")
@@ -62,5 +54,5 @@ def render(page: FeedPage) -> bytes:
     sub(feed, q(ATOM, "link"), rel="self", type="application/atom+xml", href=page.self_url)
     sub(feed, q(ATOM, "link"), rel="alternate", type="text/html", href=page.home_url)
     sub(feed, q(ATOM, "generator"), SITE_NAME)
-    paging_and_rows(feed, page, "application/atom+xml", entry)
-    return serialize(feed)
+    xmlparts.paging(feed, page, "application/atom+xml")
+    return xmlparts.splice(feed, feed, page.fragments)

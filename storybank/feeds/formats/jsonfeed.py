@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from . import SITE_NAME, FeedPage, Row, item_images, item_media, main_rendition, rfc3339
+from . import SITE_NAME, FeedPage, Row, item_images, item_media, json_document, json_fragment, main_rendition, rfc3339
 
 CONTENT_TYPE = "application/feed+json; charset=utf-8"
 EXTENSION_DOC = "https://laocai-story.vn/docs/feeds#json-feed"
@@ -54,7 +53,11 @@ def item(row: Row) -> dict[str, Any]:
     return data
 
 
-def document(page: FeedPage) -> dict[str, Any]:
+def fragment(row: Row) -> str:
+    return json_fragment(item(row))
+
+
+def render(page: FeedPage) -> bytes:
     feed: dict[str, Any] = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": page.title,
@@ -73,9 +76,4 @@ def document(page: FeedPage) -> dict[str, Any]:
         "has_more": page.has_more,
         "sync_url": page.sync_url,
     }
-    feed["items"] = [item(row) for row in page.rows]
-    return feed
-
-
-def render(page: FeedPage) -> bytes:
-    return json.dumps(document(page), ensure_ascii=False, separators=(",", ":")).encode()
+    return json_document(feed, page.fragments)

@@ -9,6 +9,7 @@ from typing import Any
 from lxml import etree, html
 
 from . import LAOCAI_NS, SITE_NAME, FeedPage, Row, item_images, item_media, main_rendition, rfc3339, xml_text
+from .xmlparts import splice
 
 CONTENT_TYPE = "application/vnd.iptc.g2.newsmessage+xml; charset=utf-8"
 NAR = "http://iptc.org/std/nar/2006-10-01/"
@@ -40,8 +41,8 @@ def catalog(item: etree._Element) -> None:
 
 def news_item(row: Row, **attributes: Any) -> etree._Element:
     return etree.Element(
-        f"{{{NAR}}}newsItem", guid=row.id, version=str(row.sequence), standard="NewsML-G2", standardversion="2.35",
-        conformance="power", **attributes,
+        f"{{{NAR}}}newsItem", nsmap={None: NAR}, guid=row.id, version=str(row.sequence), standard="NewsML-G2",
+        standardversion="2.35", conformance="power", **attributes,
     )
 
 
@@ -164,6 +165,11 @@ def canceled_item(row: Row) -> etree._Element:
     return item
 
 
+def fragment(row: Row) -> str:
+    element = present_item(row) if row.present else canceled_item(row)
+    return etree.tostring(element, encoding="unicode")
+
+
 def render(page: FeedPage) -> bytes:
     message = etree.Element(f"{{{NAR}}}newsMessage", nsmap={None: NAR})
     header = el(message, "header")
@@ -179,6 +185,4 @@ def render(page: FeedPage) -> bytes:
     if page.next_url:
         el(header, "headerExtProperty", rel="lcfeed:next", value=page.next_url)
     items = el(message, "itemSet")
-    for row in page.rows:
-        items.append(present_item(row) if row.present else canceled_item(row))
-    return etree.tostring(message, xml_declaration=True, encoding="utf-8")
+    return splice(message, items, page.fragments)

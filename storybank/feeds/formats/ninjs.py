@@ -4,10 +4,9 @@ ninjs 2.2 schema. Removals are items with ``pubstatus: canceled``."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from . import LAOCAI_NS, FeedPage, Row, item_images, item_media, rfc3339
+from . import LAOCAI_NS, FeedPage, Row, item_images, item_media, json_document, json_fragment, rfc3339
 
 CONTENT_TYPE = "application/json; charset=utf-8"
 STANDARD = {"name": "ninjs", "version": "2.2", "schema": "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json"}
@@ -131,16 +130,16 @@ def item(row: Row) -> dict[str, Any]:
     return data
 
 
-def document(page: FeedPage) -> dict[str, Any]:
-    return {
+def fragment(row: Row) -> str:
+    return json_fragment(item(row))
+
+
+def render(page: FeedPage) -> bytes:
+    header = {
         "feed": {
             "slug": page.slug, "title": page.title, "self": page.self_url, "next": page.next_url,
             "mode": page.mode, "since": page.since, "next_cursor": page.next_cursor, "has_more": page.has_more,
             "sync_url": page.sync_url,
         },
-        "items": [item(row) for row in page.rows],
     }
-
-
-def render(page: FeedPage) -> bytes:
-    return json.dumps(document(page), ensure_ascii=False, separators=(",", ":")).encode()
+    return json_document(header, page.fragments)

@@ -4,22 +4,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from . import LAOCAI_NS, SITE_NAME, FeedPage, Row, categories, item_media, parse_iso, rfc822
-from .xmlparts import (
-    ATOM,
-    CONTENT,
-    DC,
-    GEORSS,
-    LC,
-    MEDIA,
-    TOMBSTONES,
-    laocai_fields,
-    media_content,
-    paging_and_rows,
-    q,
-    serialize,
-    sub,
-)
+from . import LAOCAI_NS, SITE_NAME, FeedPage, Row, categories, item_media, parse_iso, rfc822, xmlparts
+from .xmlparts import ATOM, CONTENT, DC, GEORSS, LC, MEDIA, TOMBSTONES, laocai_fields, media_content, q, sub
 
 CONTENT_TYPE = "application/rss+xml; charset=utf-8"
 NSMAP = {"atom": ATOM, "media": MEDIA, "georss": GEORSS, "at": TOMBSTONES, "lc": LC, "dc": DC, "content": CONTENT}
@@ -49,6 +35,10 @@ def item(channel: etree._Element, row: Row) -> None:
     media_content(element, payload)
 
 
+def fragment(row: Row) -> str:
+    return xmlparts.fragment("rss", NSMAP, item, row)
+
+
 def render(page: FeedPage) -> bytes:
     rss = etree.Element("rss", nsmap=NSMAP, version="2.0")
     channel = sub(rss, "channel")
@@ -58,5 +48,5 @@ def render(page: FeedPage) -> bytes:
     sub(channel, "lastBuildDate", rfc822(page.updated))
     sub(channel, "generator", SITE_NAME)
     sub(channel, q(ATOM, "link"), rel="self", type="application/rss+xml", href=page.self_url)
-    paging_and_rows(channel, page, "application/rss+xml", item)
-    return serialize(rss)
+    xmlparts.paging(channel, page, "application/rss+xml")
+    return xmlparts.splice(rss, channel, page.fragments)

@@ -93,20 +93,32 @@ def tombstone(parent: etree._Element, row: Row) -> None:
     sub(deleted, q(LC, "sequence"), row.sequence)
 
 
-def paging_and_rows(parent: etree._Element, page: Any, mime: str, present: Any) -> None:
-    """The ``next`` link, our cursor fields, then every row: ``present(parent,
-    row)`` for items, an RFC 6721 tombstone for removals."""
+def paging(parent: etree._Element, page: Any, mime: str) -> None:
+    """The ``next`` link and our cursor fields."""
     if page.next_url:
         sub(parent, q(ATOM, "link"), rel="next", type=mime, href=page.next_url)
     sub(parent, q(LC, "mode"), page.mode)
     sub(parent, q(LC, "nextCursor"), page.next_cursor)
     sub(parent, q(LC, "hasMore"), "true" if page.has_more else "false")
-    for row in page.rows:
-        if row.present:
-            present(parent, row)
-        else:
-            tombstone(parent, row)
 
 
-def serialize(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+def fragment(root_tag: str, nsmap: dict[str | None, str], present: Any, row: Row) -> str:
+    """One item (``present(parent, row)``) or its tombstone, serialised on its
+    own with its namespace declarations, ready to be spliced into a document."""
+    holder = etree.Element(root_tag, nsmap=nsmap)
+    if row.present:
+        present(holder, row)
+    else:
+        tombstone(holder, row)
+    return etree.tostring(holder[0], encoding="unicode")
+
+
+_MARKER = "laocai-items"
+
+
+def splice(root: etree._Element, parent: etree._Element, fragments: list[str]) -> bytes:
+    """``root`` serialised with ``fragments`` as the last children of ``parent``."""
+    parent.append(etree.Comment(_MARKER))
+    text = etree.tostring(root, encoding="unicode")
+    document = text.replace(f"<!--{_MARKER}-->", "".join(fragments), 1)
+    return ("<?xml version='1.0' encoding='utf-8'?>\n" + document).encode()
