@@ -128,6 +128,11 @@ def ensure_pages(target: int) -> None:
     post_save.connect(post_save_signal_handler, sender=StoryPage)
 
 
+class ReceiverServer(ThreadingHTTPServer):
+    request_queue_size = 128  # socketserver's default of 5 drops concurrent connections
+    daemon_threads = True
+
+
 class Receiver(BaseHTTPRequestHandler):
     count = 0
     lock = threading.Lock()
@@ -216,7 +221,7 @@ def main() -> None:
     figures("unchanged (304 Not Modified)", samples)
 
     print(f"\nPush throughput ({args.pushes} webhook deliveries to a loopback receiver)")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    server = ReceiverServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     partner, _created = Partner.objects.get_or_create(slug="bench-receiver", defaults={"name": "Bench receiver"})
     destination = PushDestination.objects.create(

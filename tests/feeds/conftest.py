@@ -222,8 +222,11 @@ def receiver() -> Iterator[Callable[..., Receiver]]:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler, bind_and_activate=False)
         server.daemon_threads = True
+        server.request_queue_size = 64  # the default backlog of 5 drops concurrent pushes
+        server.server_bind()
+        server.server_activate()
         threading.Thread(target=server.serve_forever, daemon=True).start()
         state.server = server
         servers.append(server)
