@@ -2,7 +2,7 @@
 
 A worker claims a small batch of due deliveries, each with a lease (a
 conditional UPDATE that only one worker can win), sends them concurrently
-and records each outcome as it arrives. A worker
+and records their outcomes in one transaction. A worker
 that dies mid-delivery leaves its lease behind; once the lease expires any
 worker claims the delivery again and re-sends it with the same idempotency
 key, so nothing is lost and duplicates are recognisable. Failures are retried
@@ -26,7 +26,7 @@ import socket
 import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -225,9 +225,10 @@ class Worker:
                     break
                 attempted.update(due)
                 batch = self.claim(due)
-                futures = {pool.submit(self.send, delivery): delivery for delivery in batch}
-                for future in as_completed(futures):  # record each outcome as soon as it is known
-                    self.finish(futures[future], future.result())
+                outcomes = list(pool.map(self.send, batch))
+                with transaction.atomic():  # one commit per batch; a crash before it means re-sends, not losses
+                    for delivery, outcome in zip(batch, outcomes, strict=True):
+                        self.finish(delivery, outcome)
         return len(attempted)
 
     def run_forever(self, poll_seconds: float = 2.0, stop: threading.Event | None = None) -> None:
