@@ -309,7 +309,7 @@ def difference_hash(image: Image.Image) -> str:
     small = image.copy()
     small.thumbnail((256, 256))
     grey = small.convert("L").resize((9, 8), Image.Resampling.LANCZOS)
-    pixels = list(grey.getdata())
+    pixels = grey.tobytes()  # one byte per pixel in mode L
     bits = 0
     for row in range(8):
         for column in range(8):

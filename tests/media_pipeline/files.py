@@ -100,7 +100,7 @@ def png_16bit() -> bytes:
 
 
 def animated_gif(frames: int = 4) -> bytes:
-    images = [photo((120, 90), colour=(40 * i, 100, 200 - 40 * i), seed=i * 10).convert("P") for i in range(frames)]
+    images = [photo((480, 360), colour=(40 * i, 100, 200 - 40 * i), seed=i * 10).convert("P") for i in range(frames)]
     buffer = io.BytesIO()
     images[0].save(buffer, "GIF", save_all=True, append_images=images[1:], duration=120, loop=0,
                    comment=b"shot by phone IMEI 356938035643809")
