@@ -15,12 +15,12 @@ parked file and replaces it with the sanitised master.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from wagtail.images.fields import WagtailImageField
 
 from storybank.assets.forms import LaoCaiImageForm, MediaAssetForm
 from storybank.taxonomy.choices import MediaKind
@@ -52,6 +52,29 @@ def is_parked_upload(form: Any) -> bool:
     return form.instance.pk is None and "file" not in form.fields and bool(form.instance.file)
 
 
+class SafeImageField(WagtailImageField):
+    """Wagtail's image field, with the pipeline's checks run first.
+
+    Wagtail's own checks decode the whole file with Willow and let Pillow's
+    errors escape (a truncated JPEG or a decompression bomb is a server
+    error); ours refuse such files with a message before Willow sees them.
+    The inspected result travels on the upload as ``inspected``.
+    """
+
+    def to_python(self, data: Any) -> Any:
+        if isinstance(data, UploadedFile):
+            try:
+                upload_bytes = read_limited(data, limit("MEDIA_MAX_IMAGE_BYTES", 80 * 1024 * 1024))
+                inspected = inspect_image(upload_bytes, data.name)
+            except IngestError as exc:
+                raise ValidationError(exc.message, code=exc.code) from None
+            data.seek(0)
+            upload = super().to_python(data)
+            upload.inspected = inspected
+            return upload
+        return super().to_python(data)
+
+
 class SafeImageForm(LaoCaiImageForm):
     inspected: InspectedImage | None = None
     near_duplicates: list[NearDuplicate]
@@ -59,19 +82,18 @@ class SafeImageForm(LaoCaiImageForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.near_duplicates = []
+        if "file" in self.fields:
+            # get_image_form() builds the field with Wagtail's own callback; give it our checks.
+            self.fields["file"].__class__ = SafeImageField
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
         if not isinstance(upload, UploadedFile):
             return upload  # editing the details only
-        try:
-            data = read_limited(upload, limit("MEDIA_MAX_IMAGE_BYTES", 80 * 1024 * 1024))
-            duplicate = existing_image(hashlib.sha256(data).hexdigest(), exclude_pk=self.instance.pk)
-            if duplicate is not None:
-                raise ValidationError(duplicate_message(duplicate), code="duplicate")
-            self.inspected = inspect_image(data, upload.name)
-        except IngestError as exc:
-            raise ValidationError(exc.message, code=exc.code) from None
+        self.inspected = upload.inspected
+        duplicate = existing_image(self.inspected.sha256, exclude_pk=self.instance.pk)
+        if duplicate is not None:
+            raise ValidationError(duplicate_message(duplicate), code="duplicate")
         self.near_duplicates = near_duplicates(self.inspected.perceptual_hash, self.instance.pk)
         self.upload_name = upload.name
         return upload
