@@ -8,6 +8,17 @@ import pytest
 from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rendition_cache():
+    """Wagtail caches renditions by image id; SQLite reuses ids after a test's
+    rollback, so a cached rendition of an earlier test could be returned."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def unit(db):
     return ContributingUnit.objects.create(name="Báo Lào Cai", slug="bao-lao-cai", kind="press")
