@@ -61,8 +61,11 @@ S3_SETTINGS = {
 @pytest.fixture(scope="session")
 def s3_server():
     """moto's S3 server in a thread, on a port the OS chose, spoken to over HTTP."""
+    import logging
+
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no request log in the test output
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
