@@ -27,7 +27,7 @@ def unit(db):
 @pytest.fixture
 def taxonomy(locales):
     vi = locales["vi"]
-    place = Place.objects.create(name="Sa Pa", slug="sa-pa", locale=vi)
+    place = Place.objects.create(name="Sa Pa", slug="sa-pa", locale=vi, latitude="22.3364", longitude="103.8438")
     hmong = EthnicGroup.objects.create(name="H'Mông", slug="hmong", locale=vi)
     dao = EthnicGroup.objects.create(name="Dao", slug="dao", locale=vi)
     return {"place": place, "hmong": hmong, "dao": dao}
