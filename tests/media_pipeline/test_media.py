@@ -45,7 +45,8 @@ def test_media_kind_and_extension_come_from_the_content(data, name, kind, extens
         (b"MZ\x90\x00" + b"\x00" * 100, "unrecognised"),  # a Windows program renamed .mp4
         (files.jpeg(), "wrong-kind"),
         (files.svg_with_script(), "svg-refused"),
-        (b"%PDF-1.4\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n%%EOF", "active-content"),
+        (b"%PDF-1.4\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n%%EOF",
+         "active-content"),
     ],
 )
 def test_refused_media(data, code, stored_files):
