@@ -110,24 +110,22 @@ def text(row: dict[str, Any], key: str) -> str:
     return nfc(str(value).strip())
 
 
-def parse_licence(value: str) -> str:
+def parse_choice(value: str, choices: type, aliases: dict[str, str], message: str) -> str:
+    """A value of ``choices`` from its stable value or a friendly alias, or :class:`RowError`."""
     key = value.strip().lower()
-    if key in Licence.values:
+    if key in choices.values:
         return key
-    if key in LICENCE_ALIASES:
-        return LICENCE_ALIASES[key]
-    raise RowError(_("unknown licence “%(value)s” (use one of: %(known)s)") % {
-        "value": value, "known": ", ".join(Licence.values)})
+    if key in aliases:
+        return aliases[key]
+    raise RowError(message % {"value": value, "known": ", ".join(choices.values)})
+
+
+def parse_licence(value: str) -> str:
+    return parse_choice(value, Licence, LICENCE_ALIASES, _("unknown licence “%(value)s” (use one of: %(known)s)"))
 
 
 def parse_consent(value: str) -> str:
-    key = value.strip().lower()
-    if key in ConsentStatus.values:
-        return key
-    if key in CONSENT_ALIASES:
-        return CONSENT_ALIASES[key]
-    raise RowError(_("unknown consent “%(value)s” (use %(known)s)") % {
-        "value": value, "known": ", ".join(ConsentStatus.values)})
+    return parse_choice(value, ConsentStatus, CONSENT_ALIASES, _("unknown consent “%(value)s” (use %(known)s)"))
 
 
 def parse_date(value: Any, column: str) -> datetime.date | None:
