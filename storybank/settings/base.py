@@ -224,6 +224,10 @@ if AWS_STORAGE_BUCKET_NAME:
     # MinIO and most S3-compatible stores want path-style addresses (http://minio:9000/bucket/key).
     AWS_S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE", "path")
     AWS_S3_SIGNATURE_VERSION = "s3v4"
+    # The address browsers use for signed URLs when the app reaches the store
+    # by an internal name (http://minio:9000 in docker-compose).
+    AWS_S3_PUBLIC_ENDPOINT_URL = os.environ.get("S3_PUBLIC_ENDPOINT_URL", "")
+    STORAGES["default"] = {"BACKEND": "media_pipeline.storage.S3Storage"}
 
 
 # --- storybank/feeds/ ------------------------------------------------------

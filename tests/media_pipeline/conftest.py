@@ -90,6 +90,6 @@ def s3(s3_server, settings):
         setattr(settings, name, value)
     settings.AWS_STORAGE_BUCKET_NAME = bucket
     settings.AWS_S3_ENDPOINT_URL = s3_server
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage"}}
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "media_pipeline.storage.S3Storage"}}
     client.bucket = bucket
     return client

@@ -38,9 +38,8 @@ def fetch(url: str) -> tuple[bytes, Message]:
 
 
 def test_storage_is_the_s3_backend(s3):
-    from storages.backends.s3 import S3Storage
-
     from media_pipeline.delivery import is_remote
+    from media_pipeline.storage import S3Storage
 
     default_storage._setup()
     assert isinstance(default_storage._wrapped, S3Storage) and is_remote(default_storage._wrapped)
@@ -92,3 +91,17 @@ def test_media_assets_and_rendition_zip_from_s3(s3, client):
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     picture = Image.open(io.BytesIO(archive.read(next(n for n in archive.namelist() if n.endswith(".jpg")))))
     assert picture.size == (400, 300)
+
+
+def test_signed_urls_use_the_public_endpoint_when_the_store_is_internal(s3, client, settings):
+    """docker-compose: the app writes to http://minio:9000, browsers fetch from the public address."""
+    public = s3.meta.endpoint_url.replace("127.0.0.1", "localhost")
+    settings.AWS_S3_PUBLIC_ENDPOINT_URL = public
+    image = ingest_image(files.jpeg(files.photo((1600, 1200))), filename="pub.jpg", **METADATA).asset
+    response = client.get(reverse("press:rendition", args=[image.pk, "thumbnail"]))
+    location = response["Location"]
+    assert location.startswith(f"{public}/{s3.bucket}/images/") and "X-Amz-Signature=" in location
+    content, headers = fetch(location)
+    assert Image.open(io.BytesIO(content)).size == (400, 300)
+    assert "pub-thumbnail.jpg" in headers.get("Content-Disposition", "")
+
