@@ -43,7 +43,6 @@ def press_view(view):
     """Turn :class:`PressError` into its response."""
 
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        request.urlconf = "media_pipeline.press_urlconf"  # see press_urlconf: no redirect of our 404s
         try:
             return view(request, *args, **kwargs)
         except PressError as error:
