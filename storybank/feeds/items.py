@@ -23,12 +23,13 @@ from functools import cached_property
 from typing import Any
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from wagtail.images.models import Filter
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText, expand_db_html
 
+from media_pipeline.renditions import MIME_TYPES, PRESETS
 from storybank.assets.models import LaoCaiImage, MediaAsset
 from storybank.core.visibility import is_asset_public, public_pages, redistributable_assets
 from storybank.taxonomy.choices import LICENCE_URLS, Licence, Pillar
@@ -38,17 +39,6 @@ logger = logging.getLogger(__name__)
 
 ITEM_URN = "urn:laocai-story:"
 PAGE, IMAGE, MEDIA = "page", "image", "media"
-
-#: The media pipeline's presets (TEAM.md contract), used for rendition sizes
-#: and, until ``press:rendition`` exists, for Wagtail renditions.
-PRESET_SPECS = {
-    "thumbnail": "fill-400x300",
-    "web": "max-1600x1600",
-    "facebook": "fill-1200x630",
-    "instagram": "fill-1080x1350",
-    "stories": "fill-1080x1920",
-    "youtube": "fill-1280x720",
-}
 
 MEDIA_MIME_TYPES = {
     "mp4": "video/mp4", "webm": "video/webm", "mov": "video/quicktime", "mp3": "audio/mpeg", "m4a": "audio/mp4",
@@ -229,22 +219,17 @@ class ItemBuilder:
         return self._renditions[cache_key]
 
     def _make_rendition(self, image: LaoCaiImage, preset: str) -> dict[str, Any] | None:
-        spec = PRESET_SPECS[preset]
+        """The press download of ``preset``: a stable address that answers 410
+        once the image is withdrawn. Its size is computed from the preset's
+        filter, so nothing is rendered until a partner asks."""
         try:
-            url = reverse("press:rendition", args=(image.pk, preset)) + "?format=jpeg"
-        except NoReverseMatch:
-            url = ""
-        try:
-            if url:
-                width, height = Filter(spec).get_transform(image).size
-            else:  # before the media pipeline: Wagtail's own rendition
-                rendition = image.get_rendition(f"{spec}|format-jpeg")
-                url, width, height = rendition.url, rendition.width, rendition.height
-        except Exception:  # a missing or broken original must not stop a publish
-            logger.warning("No %s rendition for image %s", preset, image.pk, exc_info=True)
+            width, height = Filter(PRESETS[preset]).get_transform(image).size
+        except Exception:  # an image without dimensions must not stop a publish
+            logger.warning("No %s rendition size for image %s", preset, image.pk, exc_info=True)
             return None
+        url = reverse("press:rendition", args=(image.pk, preset)) + "?format=jpeg"
         return {"preset": preset, "url": self.absolute(url), "width": width, "height": height,
-                "mime_type": "image/jpeg"}
+                "mime_type": MIME_TYPES["jpeg"]}
 
     def renditions(self, image: LaoCaiImage) -> list[dict[str, Any]]:
         return [r for r in (self.rendition(image, preset) for preset in self.presets) if r]

@@ -164,3 +164,18 @@ def test_vietnamese_text_arrives_intact_in_every_format(client, rich_feed):
     for fmt in ("json", "atom", "rss", "ninjs", "newsml"):
         body = pull(client, rich_feed, fmt, limit=1000).decode("utf-8")
         assert story.title in body or json.dumps(story.title, ensure_ascii=False)[1:-1] in body, fmt
+
+
+def test_rendition_urls_are_the_press_downloads_and_stop_when_rights_expire(client, rich_feed):
+    from urllib.parse import urlsplit
+
+    document = json.loads(pull(client, rich_feed, "json", limit=1000))
+    image = next(i for i in document["items"] if i["_laocai"]["kind"] == "image")
+    web = next(r for r in image["_laocai"]["renditions"] if r["preset"] == "web")
+    address = urlsplit(web["url"])
+    assert address.path.startswith("/press/images/")
+    response = client.get(address.path, {"format": "jpeg"})
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    asset = LaoCaiImage.objects.get(pk=int(image["id"].rsplit(":", 1)[1]))
+    LaoCaiImage.objects.filter(pk=asset.pk).update(rights_expire_on=timezone.localdate() - datetime.timedelta(days=1))
+    assert client.get(address.path, {"format": "jpeg"}).status_code == 410
