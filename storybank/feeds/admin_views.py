@@ -127,7 +127,7 @@ class ApiKeysView(SnippetToolView):
 class DeliveriesView(FeedsAdminView):
     """Dead letters (and failing deliveries) of push delivery, with "retry now"."""
 
-    permission = "feeds.change_delivery"
+    permission = "feeds.change_partner"  # who manages partners manages their pushes
     template_name = "feeds/admin/deliveries.html"
     header_icon = "warning"
     page_title = gettext_lazy("Push deliveries")

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
@@ -61,9 +62,15 @@ class FeedViewSet(SnippetViewSet):
     search_fields = ["title", "slug"]
 
 
+class PartnerManagersMenuItem(MenuItem):
+    def is_shown(self, request: Any) -> bool:
+        return request.user.has_perm("feeds.change_partner")
+
+
 class FeedToolsViewSet(ViewSet):
     """Preview, API keys and deliveries; its menu item (deliveries) joins the group."""
 
+    menu_item_class = PartnerManagersMenuItem
     name = "feeds_admin"
     url_prefix = "partner-feeds"
     icon = "warning"

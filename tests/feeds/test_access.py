@@ -137,3 +137,4 @@ def test_editors_without_permission_cannot_manage_keys(client, django_user_model
     response = client.post(reverse("feeds_admin:api_keys", args=[partner.pk]), {"name": "sneaky"})
     assert response.status_code in (302, 403)
     assert not ApiKey.objects.filter(name="sneaky").exists()
+    assert client.get(reverse("feeds_admin:deliveries")).status_code in (302, 403)
