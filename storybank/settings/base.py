@@ -207,6 +207,11 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "storybank.assets.forms.MediaAssetForm"
 # ===========================================================================
 
 # --- search/ ---------------------------------------------------------------
+# The backend is SEARCH_BACKEND above ("embedded" unless ELASTICSEARCH_URL is set).
+SEARCH_INDEX_ALIAS = os.environ.get("SEARCH_INDEX_ALIAS", "laocai-search")
+SEARCH_ELASTICSEARCH_TIMEOUT = float(os.environ.get("SEARCH_ELASTICSEARCH_TIMEOUT", "10"))
+# SQLite reads the embedded index through memory-mapped I/O (bytes; 0 turns it off).
+SEARCH_SQLITE_MMAP_SIZE = int(os.environ.get("SEARCH_SQLITE_MMAP_SIZE", str(512 * 1024 * 1024)))
 
 
 # --- media_pipeline/ -------------------------------------------------------
