@@ -62,6 +62,8 @@ class SearchQuery:
     include_unpublished: bool = False
     #: Compute facet counts (the suggest endpoint does not need them).
     facets: bool = True
+    #: Match words in titles only (as-you-type suggestions complete titles).
+    titles_only: bool = False
     #: The moment visibility is judged at (rights expiry); now by default.
     at: datetime.datetime | None = None
     parsed: ParsedQuery = field(default=ParsedQuery(), compare=False, repr=False)

@@ -108,7 +108,7 @@ def api_suggest(request: HttpRequest) -> JsonResponse:
     try:
         query = SearchQuery.from_params(
             params, raw_query_string=request.META.get("QUERY_STRING", ""),
-            per_page=SUGGESTIONS, page=1, facets=False, sort="relevance",
+            per_page=SUGGESTIONS, page=1, facets=False, sort="relevance", titles_only=True,
         )
         results = search(query)
     except InvalidParameter as error:

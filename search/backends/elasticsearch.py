@@ -41,6 +41,7 @@ from elasticsearch.dsl import (
     Integer,
     Keyword,
     Long,
+    MetaField,
     Text,
     analyzer,
     char_filter,
@@ -56,9 +57,9 @@ logger = logging.getLogger(__name__)
 
 # --- analysis ----------------------------------------------------------------------------
 apostrophes = char_filter(
-    "laocai_apostrophes", "mapping", mappings=["' => ", "’ => ", "ʼ => ", "‘ => ", "` => "]
+    "laocai_apostrophes", "mapping", mappings=["'=>", "’=>", "ʼ=>", "‘=>", "`=>"]
 )
-vietnamese_d = char_filter("laocai_vietnamese_d", "mapping", mappings=["đ => d", "Đ => D"])
+vietnamese_d = char_filter("laocai_vietnamese_d", "mapping", mappings=["đ=>d", "Đ=>D"])
 english_stemmer = token_filter("laocai_english_stemmer", "stemmer", language="english")
 french_elision = token_filter(
     "laocai_french_elision", "elision", articles_case=True,
@@ -158,6 +159,9 @@ class SearchItem(Document):
     thumbnail_url = Keyword(index=False, doc_values=False)
     credit = Keyword(index=False, doc_values=False)
 
+    class Meta:
+        dynamic = MetaField("strict")  # a field nobody mapped is a bug, not a new field
+
 
 for _group in GROUPS:
     SearchItem._doc_type.mapping.field(f"title_{_group}", _text_field(_group))
@@ -237,18 +241,18 @@ def alias_swap_actions(alias: str, building_alias: str, new_index: str, old_indi
     return actions
 
 
-def text_fields() -> list[str]:
+def text_fields(titles_only: bool = False) -> list[str]:
     fields = []
     for group in GROUPS:
         has_folded = ANALYZERS[group][1] is not None
-        for name in ("title", "text"):
+        for name in ("title",) if titles_only else ("title", "text"):
             fields.append(f"{name}_{group}^{BOOSTS[name]}")
             if has_folded:
                 fields.append(f"{name}_{group}.folded^{BOOSTS[name + '.folded']}")
     return fields
 
 
-def clause_query(clause: Clause) -> dict[str, Any]:
+def clause_query(clause: Clause, titles_only: bool = False) -> dict[str, Any]:
     """A clause as a ``multi_match``: Elasticsearch analyses ``clause.text``
     with each field's analyzer, so no query syntax is ever involved."""
     if clause.prefix:
@@ -257,7 +261,7 @@ def clause_query(clause: Clause) -> dict[str, Any]:
         match_type = "phrase"
     else:
         match_type = "best_fields"
-    query: dict[str, Any] = {"query": clause.text, "fields": text_fields(), "type": match_type}
+    query: dict[str, Any] = {"query": clause.text, "fields": text_fields(titles_only), "type": match_type}
     if match_type == "best_fields":
         query.update(operator="and", tie_breaker=0.3)
     return {"multi_match": query}
@@ -285,15 +289,13 @@ def search_body(query: SearchQuery, now: datetime.datetime) -> dict[str, Any]:
     parsed = query.parsed
     must = []
     for group in parsed.positive:
-        if len(group) == 1:
-            must.append(clause_query(group[0]))
-        else:
-            must.append({"bool": {"should": [clause_query(clause) for clause in group], "minimum_should_match": 1}})
+        clauses = [clause_query(clause, query.titles_only) for clause in group]
+        must.append(clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses, "minimum_should_match": 1}})
     boolean: dict[str, Any] = {}
     if must:
         boolean["must"] = must
     if parsed.negative:
-        boolean["must_not"] = [clause_query(clause) for clause in parsed.negative]
+        boolean["must_not"] = [clause_query(clause, query.titles_only) for clause in parsed.negative]
     if not query.include_unpublished:
         boolean["filter"] = visibility_filters(now)
     active = query.filters()

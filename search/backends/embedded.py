@@ -53,6 +53,9 @@ class SqliteDialect:
     #: for the matching documents, not matched against every facet value.
     ordered_join = "CROSS JOIN"
 
+    def __init__(self, titles_only: bool = False) -> None:
+        self.titles_only = titles_only
+
     def expression(self, clauses: Sequence[Sequence[Clause]], negatives: Sequence[Clause] = ()) -> str:
         groups = ["(" + " OR ".join(self.clause(clause) for clause in group) + ")" for group in clauses]
         expression = " AND ".join(groups)
@@ -61,11 +64,13 @@ class SqliteDialect:
         return expression
 
     def clause(self, clause: Clause) -> str:
-        if clause.single_cjk_char:
+        exact_columns, folded_columns = ("title", "title_folded") if self.titles_only else (
+            "title text", "title_folded text_folded")
+        if clause.single_cjk_char and not self.titles_only:
             return "{cjk_chars} : " + self.phrase(clause.tokens, False)
-        exact = self.phrase(clause.tokens, clause.prefix)
-        folded = self.phrase(clause.folded, clause.prefix)
-        return f"({{title text}} : {exact} OR {{title_folded text_folded}} : {folded})"
+        exact = self.phrase(clause.tokens, clause.prefix or clause.single_cjk_char)
+        folded = self.phrase(clause.folded, clause.prefix or clause.single_cjk_char)
+        return f"({{{exact_columns}}} : {exact} OR {{{folded_columns}}} : {folded})"
 
     @staticmethod
     def phrase(tokens: Sequence[str], prefix: bool) -> str:
@@ -89,22 +94,26 @@ class PostgresDialect:
     weights = "{0.1, 0.4, 0.2, 1.0}"
     ordered_join = "JOIN"
 
+    def __init__(self, titles_only: bool = False) -> None:
+        self.folded_weights, self.exact_weights = ("B", "A") if titles_only else ("BD", "AC")
+
     def folded_query(self, clauses: Sequence[Sequence[Clause]], negatives: Sequence[Clause] = ()) -> str:
-        groups = ["(" + " | ".join(self.clause(clause, "BD") for clause in group) + ")" for group in clauses]
+        weights = self.folded_weights
+        groups = ["(" + " | ".join(self.clause(clause, weights) for clause in group) + ")" for group in clauses]
         expression = " & ".join(groups)
         if negatives:
-            excluded = "!(" + " | ".join(self.clause(clause, "BD") for clause in negatives) + ")"
+            excluded = "!(" + " | ".join(self.clause(clause, weights) for clause in negatives) + ")"
             expression = f"{expression} & {excluded}" if expression else excluded
         return expression
 
     def exact_query(self, clauses: Sequence[Sequence[Clause]]) -> str:
         """Any exact (diacritics-preserving) clause: ranks exact matches first."""
-        return " | ".join(f"({self.clause(clause, 'AC')})" for group in clauses for clause in group)
+        return " | ".join(f"({self.clause(clause, self.exact_weights)})" for group in clauses for clause in group)
 
     @staticmethod
     def clause(clause: Clause, weights: str) -> str:
         if clause.single_cjk_char:
-            return PostgresDialect.lexeme(clause.tokens[0]) + ":*"
+            return PostgresDialect.lexeme(clause.tokens[0]) + ":*" + ("" if "D" in weights else weights)
         last = len(clause.tokens) - 1
         return " <-> ".join(
             PostgresDialect.lexeme(token) + (":*" if clause.prefix and index == last else ":") + weights
@@ -132,11 +141,11 @@ class PostgresDialect:
         return sql, [self.folded_query(clauses, negatives)]
 
 
-def dialect() -> SqliteDialect | PostgresDialect:
+def dialect(titles_only: bool = False) -> SqliteDialect | PostgresDialect:
     if connection.vendor == "sqlite":
-        return SqliteDialect()
+        return SqliteDialect(titles_only)
     if connection.vendor == "postgresql":
-        return PostgresDialect()
+        return PostgresDialect(titles_only)
     raise RuntimeError(f"The embedded search backend supports SQLite and PostgreSQL, not {connection.vendor}.")
 
 
@@ -406,7 +415,7 @@ class EmbeddedBackend(SearchBackend):
 
     # --- reading ----------------------------------------------------------------------
     def search(self, query: SearchQuery) -> BackendResults:
-        plan = SearchPlan(query, dialect(), query.at or timezone.now())
+        plan = SearchPlan(query, dialect(query.titles_only), query.at or timezone.now())
         with connection.cursor() as cursor:
             facets: FacetCounts = {}
             if query.facets:

@@ -36,7 +36,7 @@ def _embedded_by_default():
 
 
 @pytest.fixture(scope="module")
-def elasticsearch_backend(django_db_blocker):
+def elasticsearch_backend(request, django_db_blocker):
     """A live Elasticsearch backend on a throw-away alias, demo content indexed."""
     from search.backends.elasticsearch import ElasticsearchBackend
     from search.documents import iter_objects
@@ -44,6 +44,7 @@ def elasticsearch_backend(django_db_blocker):
     backend = ElasticsearchBackend(alias=f"laocai-test-{uuid.uuid4().hex[:10]}")
     previous = backends._backends.get("elasticsearch")
     backends._backends["elasticsearch"] = backend
+    request.getfixturevalue("media")
     with django_db_blocker.unblock():
         backend.reindex(iter_objects())
     backend.refresh()
@@ -55,8 +56,38 @@ def elasticsearch_backend(django_db_blocker):
         backends._backends["elasticsearch"] = previous
 
 
+@pytest.fixture(scope="module")
+def media(demo, django_db_blocker):
+    """A video, an audio recording and a document next to the demo (which has none),
+    created inside the demo's module transaction."""
+    from storybank.taxonomy.models import EthnicGroup, Place
+    from tests.search.factories import make_document
+
+    with django_db_blocker.unblock():
+        hmong = EthnicGroup.in_default_locale().get(slug="hmong")
+        video = make_document(
+            "Phim tài liệu: Lễ hội Gầu Tào", media_kind="video", licence="cc-by-4.0",
+            caption="Phim về lễ hội mùa xuân của người H'Mông ở Mường Khương.",
+            localized_text={"en": {"caption": "Documentary: the Gau Tao festival"}},
+            place=Place.in_default_locale().get(slug="muong-khuong"),
+        )
+        video.ethnic_groups.set([hmong])
+        audio = make_document(
+            "Ghi âm: tiếng khèn H'Mông", media_kind="audio", licence="cc-by-sa-4.0",
+            transcript="Tiếng khèn vang lên trong phiên chợ Bắc Hà.",
+            place=Place.in_default_locale().get(slug="bac-ha"),
+        )
+        audio.ethnic_groups.set([hmong])
+        document = make_document(
+            "Quyết định công nhận sản phẩm OCOP năm 2025", media_kind="document", licence="gov-reuse",
+            caption="Danh sách sản phẩm OCOP 3, 4 và 5 sao của tỉnh Lào Cai.",
+            localized_text={"zh-hans": {"caption": "2025年老街省OCOP产品认定决定"}},
+        )
+        return {"video": video, "audio": audio, "document": document}
+
+
 @pytest.fixture(params=BACKEND_PARAMS)
-def search_backend(request, demo):
+def search_backend(request, demo, media):
     """The name of the backend under test, with the demo content indexed in it."""
     name = request.param
     if name == "elasticsearch":
