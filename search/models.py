@@ -140,3 +140,17 @@ class SearchFacetValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facet}={self.value}"
+
+
+class SearchIndexState(models.Model):
+    """One row: ``generation`` takes a new random value with every write to the
+    embedded index, inside the writing transaction. Cached facet counts are
+    keyed by it, so a cache entry never outlives the data it was computed from."""
+
+    generation = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("search index state")
+
+    def __str__(self) -> str:
+        return f"generation {self.generation}"

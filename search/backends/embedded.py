@@ -15,23 +15,28 @@ tsquery syntax.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import itertools
+import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
 from search.backends import BackendResults, ObjectKey, SearchBackend
 from search.documents import IndexEntry, entries_for, object_key
-from search.models import SearchDocument, SearchFacetValue, SearchText
+from search.models import SearchDocument, SearchFacetValue, SearchIndexState, SearchText
 from search.query import FACETS, MULTI_VALUED_FACETS, FacetCounts, SearchHit, SearchQuery
 from search.text import Clause, ParsedQuery, cjk_chars, index_text, snippet
 
 DOC = "search_searchdocument"
 TEXT = "search_searchtext"
 FACET = "search_searchfacetvalue"
+STATE = "search_searchindexstate"
 #: What a result card needs, from SearchDocument (d) and SearchText (t).
 HIT_COLUMNS = (
     "d.id", "d.object_type", "d.object_id", "d.locale", "d.kind", "d.licence", "d.date", "d.pillar",
@@ -332,6 +337,16 @@ class EmbeddedBackend(SearchBackend):
         with transaction.atomic():
             self._delete(keys)
             self._insert(entries)
+            self._bump_generation()
+
+    def _bump_generation(self) -> None:
+        """A new random generation: unlike a counter, a value written by a
+        transaction that rolls back is never seen again."""
+        generation = secrets.randbits(62)
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {STATE} SET generation = %s WHERE id = 1", [generation])
+            if cursor.rowcount == 0:
+                SearchIndexState.objects.update_or_create(pk=1, defaults={"generation": generation})
 
     def _delete(self, keys: list[ObjectKey]) -> None:
         by_type: dict[str, list[int]] = {}
@@ -414,13 +429,29 @@ class EmbeddedBackend(SearchBackend):
         )
 
     # --- reading ----------------------------------------------------------------------
+    def _facets(self, plan: SearchPlan, cursor: Any) -> tuple[int, FacetCounts]:
+        """Total and facet counts, from the cache when the index has not changed
+        and no item has entered or left its visibility window since."""
+        seconds = int(getattr(settings, "SEARCH_FACET_CACHE_SECONDS", 0))
+        key = _facet_cache_key(plan.query, cursor) if seconds and plan.query.at is None else None
+        if key:
+            cached = cache.get(key)
+            if cached is not None and plan.now < cached["valid_until"]:
+                return cached["total"], cached["facets"]
+        cursor.execute(*plan.facets_sql())
+        total, facets = plan.read_facets(cursor.fetchall())
+        if key:
+            valid_until = min(plan.now + datetime.timedelta(seconds=seconds), _next_visibility_change(plan.now, cursor))
+            timeout = max(1, int((valid_until - plan.now).total_seconds()))
+            cache.set(key, {"total": total, "facets": facets, "valid_until": valid_until}, timeout)
+        return total, facets
+
     def search(self, query: SearchQuery) -> BackendResults:
         plan = SearchPlan(query, dialect(query.titles_only), query.at or timezone.now())
         with connection.cursor() as cursor:
             facets: FacetCounts = {}
             if query.facets:
-                cursor.execute(*plan.facets_sql())
-                total, facets = plan.read_facets(cursor.fetchall())
+                total, facets = self._facets(plan, cursor)
             else:
                 cursor.execute(*plan.count_sql())
                 total = cursor.fetchone()[0]
@@ -504,6 +535,29 @@ def _datetime(value: Any) -> datetime.datetime | None:
 
 def _date(value: Any) -> datetime.date | None:
     return SearchText._meta.get_field("rights_expire_on").to_python(value) if isinstance(value, str) else value
+
+
+def _facet_cache_key(query: SearchQuery, cursor: Any) -> str:
+    cursor.execute(f"SELECT generation FROM {STATE} WHERE id = 1")
+    row = cursor.fetchone()
+    signature = repr((
+        query.text, sorted((name, tuple(map(str, values))) for name, values in query.filters().items()),
+        query.include_unpublished, query.titles_only, connection.alias,
+    ))
+    digest = hashlib.sha256(signature.encode("utf-8")).hexdigest()[:32]
+    return f"search:facets:{row[0] if row else 0}:{digest}"
+
+
+def _next_visibility_change(now: datetime.datetime, cursor: Any) -> datetime.datetime:
+    """The next moment a document enters (go-live) or leaves (expiry, end of rights) the public index."""
+    moment = connection.ops.adapt_datetimefield_value(now)
+    cursor.execute(
+        f"SELECT (SELECT min(public_from) FROM {DOC} WHERE public_from > %s), "
+        f"(SELECT min(public_until) FROM {DOC} WHERE public_until > %s)",
+        [moment, moment],
+    )
+    changes = [_datetime(value) for value in cursor.fetchone() if value is not None]
+    return min(changes, default=now + datetime.timedelta(days=365))
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterable[list[Any]]:

@@ -210,6 +210,9 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "storybank.assets.forms.MediaAssetForm"
 # The backend is SEARCH_BACKEND above ("embedded" unless ELASTICSEARCH_URL is set).
 SEARCH_INDEX_ALIAS = os.environ.get("SEARCH_INDEX_ALIAS", "laocai-search")
 SEARCH_ELASTICSEARCH_TIMEOUT = float(os.environ.get("SEARCH_ELASTICSEARCH_TIMEOUT", "10"))
+# Facet counts and totals of the embedded backend are cached (in CACHES) until the
+# index changes or an item enters or leaves its visibility window; 0 turns it off.
+SEARCH_FACET_CACHE_SECONDS = int(os.environ.get("SEARCH_FACET_CACHE_SECONDS", "300"))
 # SQLite reads the embedded index through memory-mapped I/O (bytes; 0 turns it off).
 SEARCH_SQLITE_MMAP_SIZE = int(os.environ.get("SEARCH_SQLITE_MMAP_SIZE", str(512 * 1024 * 1024)))
 

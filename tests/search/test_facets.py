@@ -145,3 +145,25 @@ def test_with_words_the_facets_add_up_to_the_total(search_backend):
     kind_counts = {value.value: value.count for value in filtered.facet("kind").values}
     assert filtered.total == kind_counts["image"]
     assert sum(kind_counts.values()) == results.total  # the kind facet ignores its own filter
+
+
+def test_cached_counts_never_outlive_a_change(demo, index_now, settings):
+    from search.backends.embedded import _next_visibility_change
+    from search.documents import end_of_rights
+    from storybank.stories.models import StoryPage
+    from tests.search.factories import make_image
+
+    settings.SEARCH_FACET_CACHE_SECONDS = 300
+    query = SearchQuery(text="Fansipan")
+    before = search(query)
+    assert search(query).facets == before.facets  # served from the cache
+    StoryPage.objects.live().get(title="Chinh phục Fansipan – nóc nhà Đông Dương").unpublish()
+    after = search(query)
+    assert after.total == before.total - 1
+    assert actual(SearchQuery()) == expected(database_items(), {})
+
+    make_image("Ảnh hết quyền cuối ngày", rights_expire_on=timezone.localdate())
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        assert _next_visibility_change(timezone.now(), cursor) <= end_of_rights(timezone.localdate())

@@ -61,5 +61,5 @@ def test_the_benchmark_runs_and_prints_its_figures(tmp_path):
     shapes, overall = rows[:-1], rows[-1]
     assert len(shapes) >= 20 and overall.startswith("overall")
     for row in rows:
-        median, p95 = (float(value) for value in row.split()[-2:])
-        assert 0 <= median <= p95
+        cold_median, cold_p95, warm_median, warm_p95 = (float(value) for value in row.split()[-4:])
+        assert 0 <= cold_median <= cold_p95 and 0 <= warm_median <= warm_p95
