@@ -41,6 +41,10 @@ class SearchDocument(models.Model):
     #: Visibility window checked at query time (go-live, page expiry, end of rights).
     public_from = models.DateTimeField(null=True)
     public_until = models.DateTimeField(null=True)
+    #: Space-separated slugs (counted with the other facets for word searches;
+    #: filters and whole-index counts use SearchFacetValue).
+    ethnic_groups = models.TextField(blank=True)
+    places = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("search document")
@@ -82,9 +86,6 @@ class SearchText(models.Model):
     thumbnail_image_id = models.BigIntegerField(null=True, db_index=True)
     credit = models.CharField(max_length=255, blank=True)
     rights_expire_on = models.DateField(null=True)
-    #: Space-separated slugs, for result cards (filters use SearchFacetValue).
-    ethnic_groups = models.TextField(blank=True)
-    places = models.TextField(blank=True)
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True)
     #: Exact tokens of the title (``search.text.index_text``); folded by the database.

@@ -40,11 +40,15 @@ STATE = "search_searchindexstate"
 #: What a result card needs, from SearchDocument (d) and SearchText (t).
 HIT_COLUMNS = (
     "d.id", "d.object_type", "d.object_id", "d.locale", "d.kind", "d.licence", "d.date", "d.pillar",
-    "t.title", "t.url", "t.thumbnail_url", "t.credit", "t.ethnic_groups", "t.places", "t.rights_expire_on",
+    "d.ethnic_groups", "d.places", "t.title", "t.url", "t.thumbnail_url", "t.credit", "t.rights_expire_on",
     "t.status", "t.summary", "t.body",
 )
 HIT_COLUMN_NAMES = tuple(column.split(".")[1] for column in HIT_COLUMNS)
 FACET_COLUMNS = {"kind": "kind", "locale": "locale", "pillar": "pillar", "licence": "licence", "year": "year"}
+#: Facets in the order SearchPlan.matches_sql selects them; multi-valued ones last.
+MATCH_FACETS = ("kind", "locale", "pillar", "licence", "year", "ethnic_group", "place")
+MATCH_FACET_COLUMNS = ("kind", "locale", "pillar", "licence", "year", "ethnic_groups", "places")
+MULTI_START = MATCH_FACETS.index("ethnic_group")
 BATCH = 400
 
 
@@ -253,6 +257,58 @@ class SearchPlan:
         )
         return sql, [*where.params, *limit]
 
+    def matches_sql(self) -> tuple[str, list[Any]]:
+        """Every visible document matching the words, with its score, date and
+        facet values (:meth:`tally` does the rest in one pass)."""
+        hits_sql, hits_params = self.dialect.hits(self.query.parsed)
+        where = self.visibility()
+        sql = (
+            f"SELECT d.id, h.score, d.date, {', '.join(f'd.{column}' for column in MATCH_FACET_COLUMNS)} "
+            f"FROM ({hits_sql}) h {self.dialect.ordered_join} {DOC} d ON d.id = h.id WHERE {where.sql}"
+        )
+        return sql, [*hits_params, *where.params]
+
+    def tally(self, rows: Iterable[tuple]) -> tuple[int, FacetCounts, list[tuple[int, float]]]:
+        """Total, facet counts (every filter but the facet's own) and the
+        requested page of (id, score), from the rows of :meth:`matches_sql`."""
+        wanted = [(MATCH_FACETS.index(name), {str(value) for value in values})
+                  for name, values in self.query.filters().items()]
+        counts: list[dict[str, int]] = [{} for _name in MATCH_FACETS]
+        passing: list[tuple] = []
+        for row in rows:
+            values = [
+                row[3], row[4], row[5], row[6], "" if row[7] is None else str(row[7]),
+                row[8].split() if row[8] else (), row[9].split() if row[9] else (),
+            ]
+            failing = -1
+            for index, accepted in wanted:
+                value = values[index]
+                if (accepted.isdisjoint(value) if index >= MULTI_START else value not in accepted):
+                    if failing != -1:
+                        break
+                    failing = index
+            else:
+                if failing == -1:
+                    passing.append(row)
+                for index, value in enumerate(values):
+                    if failing != -1 and failing != index:
+                        continue
+                    bucket = counts[index]
+                    if index >= MULTI_START:
+                        for item in value:
+                            bucket[item] = bucket.get(item, 0) + 1
+                    elif value:
+                        bucket[value] = bucket.get(value, 0) + 1
+        sort = self.query.effective_sort
+        if sort == "relevance":
+            passing.sort(key=lambda row: (row[1], _sortable(row[2]), row[0]), reverse=True)
+        else:
+            dated = sorted((row for row in passing if row[2] is not None),
+                           key=lambda row: (_sortable(row[2]), row[0]), reverse=sort == "newest")
+            passing = dated + [row for row in passing if row[2] is None]
+        page = [(row[0], row[1]) for row in passing[self.query.offset:self.query.offset + self.query.per_page]]
+        return len(passing), dict(zip(MATCH_FACETS, counts, strict=True)), page
+
     def count_sql(self) -> tuple[str, list[Any]]:
         where = self.visibility() + self.text_membership() + self.filters()
         return f"SELECT count(*) FROM {DOC} d WHERE {where.sql}", where.params
@@ -447,18 +503,28 @@ class EmbeddedBackend(SearchBackend):
         return total, facets
 
     def search(self, query: SearchQuery) -> BackendResults:
+        """Searches with words read every visible match once (score, date,
+        facet values) and count, filter, sort and page them in one pass;
+        without words, facets come from covering indexes and the page from
+        the date index."""
         plan = SearchPlan(query, dialect(query.titles_only), query.at or timezone.now())
         with connection.cursor() as cursor:
             facets: FacetCounts = {}
-            if query.facets:
-                total, facets = self._facets(plan, cursor)
+            if query.parsed.positive:
+                cursor.execute(*plan.matches_sql())
+                total, facets, page = plan.tally(cursor.fetchall())
+                if not query.facets:
+                    facets = {}
             else:
-                cursor.execute(*plan.count_sql())
-                total = cursor.fetchone()[0]
-            page: list[tuple[int, float]] = []
-            if total > query.offset:
-                cursor.execute(*plan.page_sql())
-                page = cursor.fetchall()
+                if query.facets:
+                    total, facets = self._facets(plan, cursor)
+                else:
+                    cursor.execute(*plan.count_sql())
+                    total = cursor.fetchone()[0]
+                page = []
+                if total > query.offset:
+                    cursor.execute(*plan.page_sql())
+                    page = cursor.fetchall()
             stored = _stored_fields([row[0] for row in page], cursor)
         hits = [_hit(stored[doc_id], score, query) for doc_id, score in page if doc_id in stored]
         return BackendResults(hits=hits, total=total, facets=facets)
@@ -470,6 +536,7 @@ def _document(entry: IndexEntry) -> SearchDocument:
         object_type=entry.object_type, object_id=entry.object_id, locale=entry.locale, kind=entry.kind,
         pillar=entry.pillar, licence=entry.licence, year=entry.year, date=entry.date, is_public=entry.is_public,
         public_from=entry.public_from, public_until=entry.public_until,
+        ethnic_groups=" ".join(dict.fromkeys(entry.ethnic_groups)), places=" ".join(dict.fromkeys(entry.places)),
     )
 
 
@@ -491,8 +558,6 @@ def _text(document: SearchDocument, entry: IndexEntry) -> SearchText:
         thumbnail_image_id=entry.thumbnail_image_id,
         credit=entry.credit[:255],
         rights_expire_on=entry.rights_expire_on,
-        ethnic_groups=" ".join(entry.ethnic_groups),
-        places=" ".join(entry.places),
         summary=entry.summary,
         body=entry.body,
         title_tokens=index_text(entry.title),
@@ -531,6 +596,13 @@ def _datetime(value: Any) -> datetime.datetime | None:
     if value is not None and timezone.is_naive(value):
         value = timezone.make_aware(value, datetime.UTC)
     return value
+
+
+def _sortable(value: Any) -> str:
+    """Dates from either database as text that sorts in time order (all UTC)."""
+    if value is None:
+        return ""
+    return value.astimezone(datetime.UTC).isoformat(" ") if isinstance(value, datetime.datetime) else str(value)
 
 
 def _date(value: Any) -> datetime.date | None:

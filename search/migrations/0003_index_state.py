@@ -1,4 +1,4 @@
-from django.db import migrations, models
+from django.db import migrations
 
 
 def create_state(apps, schema_editor):
@@ -6,21 +6,6 @@ def create_state(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    dependencies = [("search", "0002_fulltext")]
 
-    dependencies = [
-        ('search', '0002_fulltext'),
-    ]
-
-    operations = [
-        migrations.CreateModel(
-            name='SearchIndexState',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('generation', models.BigIntegerField(default=0)),
-            ],
-            options={
-                'verbose_name': 'search index state',
-            },
-        ),
-        migrations.RunPython(create_state, migrations.RunPython.noop),
-    ]
+    operations = [migrations.RunPython(create_state, migrations.RunPython.noop)]
