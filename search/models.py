@@ -19,7 +19,25 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class SearchDocument(models.Model):
+class FacetFields(models.Model):
+    """The single-valued facets and the visibility of a document."""
+
+    kind = models.CharField(max_length=20)
+    locale = models.CharField(max_length=16)
+    pillar = models.CharField(max_length=20, blank=True)
+    licence = models.CharField(max_length=20, blank=True)
+    year = models.SmallIntegerField(null=True)
+    #: Live, approved, unrestricted, consent not missing, when indexed.
+    is_public = models.BooleanField(default=False)
+    #: Visibility window checked at query time (go-live, page expiry, end of rights).
+    public_from = models.DateTimeField(null=True)
+    public_until = models.DateTimeField(null=True)
+
+    class Meta:
+        abstract = True
+
+
+class SearchDocument(FacetFields):
     """The facet row of a document: narrow, so counting facets over tens of
     thousands of matches reads little data. Stored fields live in ``SearchText``."""
 
@@ -30,17 +48,7 @@ class SearchDocument(models.Model):
 
     object_type = models.CharField(max_length=10, choices=ObjectType.choices)
     object_id = models.BigIntegerField()
-    locale = models.CharField(max_length=16)
-    kind = models.CharField(max_length=20)
-    pillar = models.CharField(max_length=20, blank=True)
-    licence = models.CharField(max_length=20, blank=True)
-    year = models.SmallIntegerField(null=True)
     date = models.DateTimeField(null=True)
-    #: Live, approved, unrestricted, consent not missing, when indexed.
-    is_public = models.BooleanField(default=False)
-    #: Visibility window checked at query time (go-live, page expiry, end of rights).
-    public_from = models.DateTimeField(null=True)
-    public_until = models.DateTimeField(null=True)
     #: Space-separated slugs (counted with the other facets for word searches;
     #: filters and whole-index counts use SearchFacetValue).
     ethnic_groups = models.TextField(blank=True)
@@ -103,7 +111,7 @@ class SearchText(models.Model):
         return self.title
 
 
-class SearchFacetValue(models.Model):
+class SearchFacetValue(FacetFields):
     """One value of a multi-valued facet (ethnic group, place) of a document.
 
     The document's single-valued facets and visibility are copied here so that
@@ -115,14 +123,6 @@ class SearchFacetValue(models.Model):
     )
     facet = models.CharField(max_length=20)
     value = models.CharField(max_length=120)
-    kind = models.CharField(max_length=20)
-    locale = models.CharField(max_length=16)
-    pillar = models.CharField(max_length=20, blank=True)
-    licence = models.CharField(max_length=20, blank=True)
-    year = models.SmallIntegerField(null=True)
-    is_public = models.BooleanField(default=False)
-    public_from = models.DateTimeField(null=True)
-    public_until = models.DateTimeField(null=True)
 
     class Meta:
         verbose_name = _("search facet value")

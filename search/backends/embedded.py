@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from search.backends import BackendResults, ObjectKey, SearchBackend
 from search.documents import IndexEntry, entries_for, object_key
-from search.models import SearchDocument, SearchFacetValue, SearchIndexState, SearchText
+from search.models import FacetFields, SearchDocument, SearchFacetValue, SearchIndexState, SearchText
 from search.query import FACETS, MULTI_VALUED_FACETS, FacetCounts, SearchHit, SearchQuery
 from search.text import Clause, ParsedQuery, cjk_chars, index_text, snippet
 
@@ -541,11 +541,8 @@ def _document(entry: IndexEntry) -> SearchDocument:
 
 
 def _facet_value(document: SearchDocument, facet: str, value: str) -> SearchFacetValue:
-    return SearchFacetValue(
-        document=document, facet=facet, value=value, kind=document.kind, locale=document.locale,
-        pillar=document.pillar, licence=document.licence, year=document.year, is_public=document.is_public,
-        public_from=document.public_from, public_until=document.public_until,
-    )
+    copied = {field.name: getattr(document, field.name) for field in FacetFields._meta.get_fields()}
+    return SearchFacetValue(document=document, facet=facet, value=value, **copied)
 
 
 def _text(document: SearchDocument, entry: IndexEntry) -> SearchText:
