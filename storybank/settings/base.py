@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "storybank.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -197,8 +197,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
-WAGTAILIMAGES_IMAGE_FORM_BASE = "storybank.assets.forms.LaoCaiImageForm"
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "storybank.assets.forms.MediaAssetForm"
 
 
 # ===========================================================================
@@ -218,6 +216,26 @@ SEARCH_SQLITE_MMAP_SIZE = int(os.environ.get("SEARCH_SQLITE_MMAP_SIZE", str(512 
 
 
 # --- media_pipeline/ -------------------------------------------------------
+# Every admin upload (single, multiple, "replace file") runs the same ingest as
+# the bulk import; the forms keep the per-language alt text of assets.forms.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "media_pipeline.forms.SafeImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "media_pipeline.forms.SafeMediaAssetForm"
+MEDIA_MAX_IMAGE_BYTES = int(os.environ.get("MEDIA_MAX_IMAGE_MB", "80")) * 1024 * 1024
+MEDIA_MAX_IMAGE_PIXELS = int(os.environ.get("MEDIA_MAX_IMAGE_MEGAPIXELS", "100")) * 1_000_000
+MEDIA_MAX_MEDIA_BYTES = int(os.environ.get("MEDIA_MAX_MEDIA_MB", "2048")) * 1024 * 1024
+MEDIA_MASTER_JPEG_QUALITY = 95
+MEDIA_NEAR_DUPLICATE_BITS = 6  # of 64: perceptual hashes this close are flagged to the editor
+MEDIA_BRAND_MARK_PATH = os.environ.get("MEDIA_BRAND_MARK_PATH", "")  # the province's logo (PNG), if supplied
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = MEDIA_MAX_IMAGE_BYTES
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = MEDIA_MAX_IMAGE_PIXELS
+if AWS_STORAGE_BUCKET_NAME:
+    # MinIO and most S3-compatible stores want path-style addresses (http://minio:9000/bucket/key).
+    AWS_S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE", "path")
+    AWS_S3_SIGNATURE_VERSION = "s3v4"
+    # The address browsers use for signed URLs when the app reaches the store
+    # by an internal name (http://minio:9000 in docker-compose).
+    AWS_S3_PUBLIC_ENDPOINT_URL = os.environ.get("S3_PUBLIC_ENDPOINT_URL", "")
+    STORAGES["default"] = {"BACKEND": "media_pipeline.storage.S3Storage"}
 
 
 # --- storybank/feeds/ ------------------------------------------------------

@@ -49,6 +49,17 @@ def test_root_redirects_by_the_visitors_language(demo, client, accept_language, 
     assert response["Location"] == expected
 
 
+@pytest.mark.parametrize("path", ["/api/v1/no-such-endpoint", "/feeds/no-such-feed.json", "/press/images/999999/web/"])
+def test_unknown_machine_endpoints_answer_404_not_a_redirect_to_a_page(db, client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_a_page_path_without_language_prefix_still_redirects_to_the_visitors_language(demo, client):
+    response = client.get("/cau-chuyen/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/cau-chuyen/"
+
+
 def parse_alternates(html: str) -> dict[str, str]:
     from html.parser import HTMLParser
 

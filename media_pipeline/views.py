@@ -1,0 +1,150 @@
+"""Public press downloads: renditions, originals, credit texts and press kits.
+
+No login: anything the public site may show, a journalist may download with
+its credit. Assets whose rights expired or whose consent is missing answer
+410 Gone; unknown assets, presets and non-public pages 404. Errors are JSON
+when the client asks for JSON, a plain sentence otherwise.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from wagtail.models import Locale, Page
+
+from storybank.assets.models import LaoCaiImage
+from storybank.core.listing import content_page_models
+from storybank.core.visibility import is_asset_public, is_page_public
+
+from .delivery import download_response
+from .press import build_press_kit, credit_text, download_name
+from .renditions import EXTENSIONS, FORMATS, MIME_TYPES, PRESETS, render, rendition_bytes
+
+MASTER_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif"}
+
+
+class PressError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        self.status, self.code, self.message = status, code, message
+
+
+def error_response(request: HttpRequest, error: PressError) -> HttpResponse:
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"error": error.code, "message": error.message}, status=error.status)
+    return HttpResponse(error.message + "\n", status=error.status, content_type="text/plain; charset=utf-8")
+
+
+def press_view(view):
+    """Turn :class:`PressError` into its response."""
+
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PressError as error:
+            return error_response(request, error)
+
+    wrapper.__name__, wrapper.__doc__ = view.__name__, view.__doc__
+    return require_safe(wrapper)
+
+
+def public_image(image_id: int) -> LaoCaiImage:
+    image = LaoCaiImage.objects.select_related("source_unit", "place").filter(pk=image_id).first()
+    if image is None:
+        raise PressError(404, "not-found", _("There is no image with this number."))
+    if not is_asset_public(image):
+        raise PressError(410, "withdrawn", _(
+            "This image has been withdrawn: its rights have expired or the consent of the people in it is missing."
+        ))
+    return image
+
+
+def requested_language(request: HttpRequest) -> str:
+    codes = [code for code, _name in settings.LANGUAGES]
+    language = request.GET.get("locale") or settings.LANGUAGE_CODE
+    if language not in codes:
+        raise PressError(404, "unknown-locale", _("Unknown language. Use one of: %(codes)s.") % {
+            "codes": ", ".join(codes)})
+    return language
+
+
+def check_preset(preset: str) -> None:
+    if preset not in PRESETS:
+        raise PressError(404, "unknown-preset", _("Unknown size. Use one of: %(presets)s.") % {
+            "presets": ", ".join(PRESETS)})
+
+
+def with_licence_link(response: HttpResponse, image: LaoCaiImage) -> HttpResponse:
+    if image.licence_url:
+        response["Link"] = f'<{image.licence_url}>; rel="license"'
+    return response
+
+
+@press_view
+def rendition(request: HttpRequest, image_id: int, preset: str) -> HttpResponse:
+    """``/press/images/<id>/<preset>/?format=jpeg|webp&branded=1``: one rendition."""
+    check_preset(preset)
+    fmt = request.GET.get("format", "jpeg")
+    if fmt not in FORMATS:
+        raise PressError(400, "unknown-format", _("Unknown format. Use jpeg or webp."))
+    image = public_image(image_id)
+    branded = request.GET.get("branded") in ("1", "true", "yes")
+    made = render(image, preset, fmt, branded=branded)
+    name = download_name(image, preset + ("-branded" if branded else ""), EXTENSIONS[fmt])
+    return with_licence_link(download_response(made.file, name, MIME_TYPES[fmt]), image)
+
+
+@press_view
+def original(request: HttpRequest, image_id: int) -> HttpResponse:
+    """``/press/images/<id>/original/``: the sanitised master (no EXIF, sRGB)."""
+    image = public_image(image_id)
+    extension = image.file.name.rsplit(".", 1)[-1].lower()
+    extension = "jpg" if extension == "jpeg" else extension
+    content_type = MASTER_TYPES.get(extension, "application/octet-stream")
+    return with_licence_link(download_response(image.file, download_name(image, "", extension), content_type), image)
+
+
+@press_view
+def credit(request: HttpRequest, image_id: int) -> HttpResponse:
+    """``/press/images/<id>/credit.txt?locale=en``: credit, licence, caption."""
+    image = public_image(image_id)
+    response = HttpResponse(credit_text(image, requested_language(request)), content_type="text/plain; charset=utf-8")
+    return with_licence_link(response, image)
+
+
+@press_view
+def rendition_zip(request: HttpRequest, image_id: int, preset: str) -> HttpResponse:
+    """``/press/images/<id>/<preset>.zip``: the rendition and CREDIT.txt together."""
+    check_preset(preset)
+    image = public_image(image_id)
+    language = requested_language(request)
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(download_name(image, preset, "jpg"), rendition_bytes(render(image, preset)))
+        archive.writestr("CREDIT.txt", credit_text(image, language), compress_type=zipfile.ZIP_DEFLATED)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{download_name(image, preset, "zip")}"'
+    return with_licence_link(response, image)
+
+
+@press_view
+def kit(request: HttpRequest, page_id: int) -> HttpResponse:
+    """``/press/kit/<page_id>.zip?locale=en``: press kit of a public content page."""
+    page = Page.objects.filter(pk=page_id).specific().first()
+    if page is None or not isinstance(page, tuple(content_page_models())):
+        raise PressError(404, "not-found", _("There is no story, product or culture entry with this number."))
+    language = requested_language(request) if request.GET.get("locale") else page.locale.language_code
+    if language != page.locale.language_code:
+        locale = Locale.objects.filter(language_code=language).first()
+        page = page.get_translation_or_none(locale) if locale else None
+        if page is None:
+            raise PressError(404, "no-translation", _("This item has no published version in that language."))
+    if not is_page_public(page):
+        raise PressError(404, "not-found", _("There is no story, product or culture entry with this number."))
+    archive = build_press_kit(page, language, request)
+    name = f"lao-cai-{page.pk}-{page.slug}-{language}.zip"
+    return FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")
