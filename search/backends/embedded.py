@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import heapq
 import itertools
 import secrets
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
@@ -45,10 +48,15 @@ HIT_COLUMNS = (
 )
 HIT_COLUMN_NAMES = tuple(column.split(".")[1] for column in HIT_COLUMNS)
 FACET_COLUMNS = {"kind": "kind", "locale": "locale", "pillar": "pillar", "licence": "licence", "year": "year"}
-#: Facets in the order SearchPlan.matches_sql selects them; multi-valued ones last.
+#: Facets in the order SearchPlan.matches_sql selects them (after id, score, date); multi-valued ones last.
 MATCH_FACETS = ("kind", "locale", "pillar", "licence", "year", "ethnic_group", "place")
 MATCH_FACET_COLUMNS = ("kind", "locale", "pillar", "licence", "year", "ethnic_groups", "places")
+FIRST_FACET_COLUMN = 3
 MULTI_START = MATCH_FACETS.index("ethnic_group")
+#: Verdicts of a row against the active filters: passes all, fails two or more, or the index of the one it fails.
+PASSES, FAILS_SEVERAL = -1, -2
+#: Results kept in the cache beyond the requested page (the next pages are then free).
+CACHED_RESULTS = 200
 BATCH = 400
 
 
@@ -61,6 +69,9 @@ class SqliteDialect:
     #: SQLite keeps the left table outer with CROSS JOIN: facet values are read
     #: for the matching documents, not matched against every facet value.
     ordered_join = "CROSS JOIN"
+    #: Stands for "no date" in sortable dates (sorts before every date).
+    earliest = "''"
+    earliest_value: Any = ""
 
     def __init__(self, titles_only: bool = False) -> None:
         self.titles_only = titles_only
@@ -102,6 +113,8 @@ class PostgresDialect:
     #: ts_rank weights in PostgreSQL's order {D, C, B, A}.
     weights = "{0.1, 0.4, 0.2, 1.0}"
     ordered_join = "JOIN"
+    earliest = "'-infinity'::timestamptz"
+    earliest_value: Any = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
     def __init__(self, titles_only: bool = False) -> None:
         self.folded_weights, self.exact_weights = ("B", "A") if titles_only else ("BD", "AC")
@@ -258,56 +271,70 @@ class SearchPlan:
         return sql, [*where.params, *limit]
 
     def matches_sql(self) -> tuple[str, list[Any]]:
-        """Every visible document matching the words, with its score, date and
-        facet values (:meth:`tally` does the rest in one pass)."""
+        """Every visible document matching the words: id, score, a sortable
+        date (never NULL) and its facet values, for :meth:`tally`."""
         hits_sql, hits_params = self.dialect.hits(self.query.parsed)
         where = self.visibility()
+        columns = ", ".join(f"d.{column}" for column in MATCH_FACET_COLUMNS)
         sql = (
-            f"SELECT d.id, h.score, d.date, {', '.join(f'd.{column}' for column in MATCH_FACET_COLUMNS)} "
+            f"SELECT d.id, h.score, COALESCE(d.date, {self.dialect.earliest}), {columns} "
             f"FROM ({hits_sql}) h {self.dialect.ordered_join} {DOC} d ON d.id = h.id WHERE {where.sql}"
         )
         return sql, [*hits_params, *where.params]
 
-    def tally(self, rows: Iterable[tuple]) -> tuple[int, FacetCounts, list[tuple[int, float]]]:
-        """Total, facet counts (every filter but the facet's own) and the
-        requested page of (id, score), from the rows of :meth:`matches_sql`."""
-        wanted = [(MATCH_FACETS.index(name), {str(value) for value in values})
-                  for name, values in self.query.filters().items()]
-        counts: list[dict[str, int]] = [{} for _name in MATCH_FACETS]
-        passing: list[tuple] = []
-        for row in rows:
-            values = [
-                row[3], row[4], row[5], row[6], "" if row[7] is None else str(row[7]),
-                row[8].split() if row[8] else (), row[9].split() if row[9] else (),
-            ]
-            failing = -1
-            for index, accepted in wanted:
-                value = values[index]
-                if (accepted.isdisjoint(value) if index >= MULTI_START else value not in accepted):
-                    if failing != -1:
-                        break
-                    failing = index
-            else:
-                if failing == -1:
+    def tally(self, rows: list[tuple], keep: int) -> tuple[int, FacetCounts, list[tuple[int, float]]]:
+        """Total, facet counts (each under every filter but its own) and the
+        first ``keep`` results in order, from the rows of :meth:`matches_sql`.
+
+        Rows are grouped by which filters they fail, with C-level helpers
+        (``itemgetter``, ``Counter``, ``heapq``), so the Python cost per match
+        stays well under a microsecond."""
+        active = self.query.filters()
+        checks = [(MATCH_FACETS.index(name), {str(value) for value in values}) for name, values in active.items()]
+        # (facet index or None for "passes all") -> rows counted for that facet
+        passing: list[tuple] = rows
+        failing_one: dict[int, list[tuple]] = {}
+        if checks:
+            positions = [FIRST_FACET_COLUMN + index for index, _accepted in checks]
+            key_of = itemgetter(*positions) if len(positions) > 1 else (lambda row, at=positions[0]: (row[at],))
+            verdicts: dict[tuple, int] = {}
+            passing = []
+            for row in rows:
+                key = key_of(row)
+                verdict = verdicts.get(key)
+                if verdict is None:
+                    verdict = verdicts[key] = _verdict(key, checks)
+                if verdict == PASSES:
                     passing.append(row)
-                for index, value in enumerate(values):
-                    if failing != -1 and failing != index:
-                        continue
-                    bucket = counts[index]
-                    if index >= MULTI_START:
-                        for item in value:
-                            bucket[item] = bucket.get(item, 0) + 1
-                    elif value:
-                        bucket[value] = bucket.get(value, 0) + 1
+                elif verdict >= 0:
+                    failing_one.setdefault(verdict, []).append(row)
+        counts: FacetCounts = {}
+        for index, name in enumerate(MATCH_FACETS):
+            counted = passing + failing_one.get(index, [])
+            column = Counter(map(itemgetter(FIRST_FACET_COLUMN + index), counted))
+            if index >= MULTI_START:
+                expanded: Counter[str] = Counter()
+                for joined, number in column.items():
+                    for value in (joined or "").split():
+                        expanded[value] += number
+                counts[name] = dict(expanded)
+            else:
+                counts[name] = {str(value): number for value, number in column.items() if value not in ("", None)}
+        return len(passing), counts, self._first(passing, keep)
+
+    def _first(self, rows: list[tuple], keep: int) -> list[tuple[int, float]]:
         sort = self.query.effective_sort
         if sort == "relevance":
-            passing.sort(key=lambda row: (row[1], _sortable(row[2]), row[0]), reverse=True)
+            first = heapq.nlargest(keep, rows, key=itemgetter(1, 2, 0))
         else:
-            dated = sorted((row for row in passing if row[2] is not None),
-                           key=lambda row: (_sortable(row[2]), row[0]), reverse=sort == "newest")
-            passing = dated + [row for row in passing if row[2] is None]
-        page = [(row[0], row[1]) for row in passing[self.query.offset:self.query.offset + self.query.per_page]]
-        return len(passing), dict(zip(MATCH_FACETS, counts, strict=True)), page
+            earliest = self.dialect.earliest_value
+            dated = [row for row in rows if row[2] != earliest]
+            if sort == "newest":
+                first = heapq.nlargest(keep, dated, key=itemgetter(2, 0))
+            else:
+                first = heapq.nsmallest(keep, dated, key=itemgetter(2, 0))
+            first += [row for row in rows if row[2] == earliest][: max(0, keep - len(first))]
+        return [(row[0], row[1]) for row in first]
 
     def count_sql(self) -> tuple[str, list[Any]]:
         where = self.visibility() + self.text_membership() + self.filters()
@@ -485,49 +512,61 @@ class EmbeddedBackend(SearchBackend):
         )
 
     # --- reading ----------------------------------------------------------------------
-    def _facets(self, plan: SearchPlan, cursor: Any) -> tuple[int, FacetCounts]:
-        """Total and facet counts, from the cache when the index has not changed
-        and no item has entered or left its visibility window since."""
-        seconds = int(getattr(settings, "SEARCH_FACET_CACHE_SECONDS", 0))
-        key = _facet_cache_key(plan.query, cursor) if seconds and plan.query.at is None else None
-        if key:
-            cached = cache.get(key)
-            if cached is not None and plan.now < cached["valid_until"]:
-                return cached["total"], cached["facets"]
-        cursor.execute(*plan.facets_sql())
-        total, facets = plan.read_facets(cursor.fetchall())
-        if key:
-            valid_until = min(plan.now + datetime.timedelta(seconds=seconds), _next_visibility_change(plan.now, cursor))
-            timeout = max(1, int((valid_until - plan.now).total_seconds()))
-            cache.set(key, {"total": total, "facets": facets, "valid_until": valid_until}, timeout)
-        return total, facets
-
     def search(self, query: SearchQuery) -> BackendResults:
-        """Searches with words read every visible match once (score, date,
-        facet values) and count, filter, sort and page them in one pass;
-        without words, facets come from covering indexes and the page from
-        the date index."""
+        """With words, every visible match is read once (score, date, facet
+        values) and counted, filtered, sorted and paged in Python. Without
+        words, facets come from covering indexes and the page from the date
+        index. Totals, facets and the first results are cached per index
+        generation (see :meth:`_summary`)."""
         plan = SearchPlan(query, dialect(query.titles_only), query.at or timezone.now())
         with connection.cursor() as cursor:
-            facets: FacetCounts = {}
-            if query.parsed.positive:
-                cursor.execute(*plan.matches_sql())
-                total, facets, page = plan.tally(cursor.fetchall())
-                if not query.facets:
-                    facets = {}
+            summary = self._summary(plan, cursor)
+            end = query.offset + query.per_page
+            first = summary.get("first")
+            if query.parsed.positive and (first is None or (len(first) < end and len(first) < summary["total"])):
+                summary = self._summary(plan, cursor, refresh=True, keep=end)
+                first = summary["first"]
+            if first is not None:
+                page = first[query.offset:end]
+            elif summary["total"] > query.offset:
+                cursor.execute(*plan.page_sql())
+                page = cursor.fetchall()
             else:
-                if query.facets:
-                    total, facets = self._facets(plan, cursor)
-                else:
-                    cursor.execute(*plan.count_sql())
-                    total = cursor.fetchone()[0]
                 page = []
-                if total > query.offset:
-                    cursor.execute(*plan.page_sql())
-                    page = cursor.fetchall()
             stored = _stored_fields([row[0] for row in page], cursor)
         hits = [_hit(stored[doc_id], score, query) for doc_id, score in page if doc_id in stored]
-        return BackendResults(hits=hits, total=total, facets=facets)
+        return BackendResults(hits=hits, total=summary["total"], facets=summary["facets"] if query.facets else {})
+
+    def _summary(self, plan: SearchPlan, cursor: Any, *, refresh: bool = False, keep: int = 0) -> dict[str, Any]:
+        """{"total", "facets", "first"}: computed, or from the cache when the
+        index has not changed (same generation) and no document has entered
+        or left its visibility window since. "first" (the first results, in
+        order) exists for searches with words only."""
+        seconds = int(getattr(settings, "SEARCH_FACET_CACHE_SECONDS", 0))
+        key = _cache_key(plan.query, cursor) if seconds and plan.query.at is None else None
+        if key and not refresh:
+            cached = cache.get(key)
+            if cached is not None and plan.now < cached["valid_until"]:
+                return cached
+        query = plan.query
+        summary: dict[str, Any]
+        if query.parsed.positive:
+            cursor.execute(*plan.matches_sql())
+            total, facets, first = plan.tally(cursor.fetchall(), keep=max(keep, CACHED_RESULTS,
+                                                                          query.offset + query.per_page))
+            summary = {"total": total, "facets": facets, "first": first}
+        elif query.facets:
+            cursor.execute(*plan.facets_sql())
+            total, facets = plan.read_facets(cursor.fetchall())
+            summary = {"total": total, "facets": facets}
+        else:
+            cursor.execute(*plan.count_sql())
+            summary = {"total": cursor.fetchone()[0], "facets": {}}
+        if key:
+            valid_until = min(plan.now + datetime.timedelta(seconds=seconds), _next_visibility_change(plan.now, cursor))
+            summary["valid_until"] = valid_until
+            cache.set(key, summary, max(1, int((valid_until - plan.now).total_seconds())))
+        return summary
 
 
 # --- rows <-> entries ---------------------------------------------------------------------
@@ -595,26 +634,34 @@ def _datetime(value: Any) -> datetime.datetime | None:
     return value
 
 
-def _sortable(value: Any) -> str:
-    """Dates from either database as text that sorts in time order (all UTC)."""
-    if value is None:
-        return ""
-    return value.astimezone(datetime.UTC).isoformat(" ") if isinstance(value, datetime.datetime) else str(value)
+def _verdict(values: tuple, checks: list[tuple[int, set[str]]]) -> int:
+    failed = PASSES
+    for value, (index, accepted) in zip(values, checks, strict=True):
+        if index >= MULTI_START:
+            ok = not accepted.isdisjoint((value or "").split())
+        else:
+            ok = ("" if value is None else str(value)) in accepted
+        if not ok:
+            if failed != PASSES:
+                return FAILS_SEVERAL
+            failed = index
+    return failed
 
 
 def _date(value: Any) -> datetime.date | None:
     return SearchText._meta.get_field("rights_expire_on").to_python(value) if isinstance(value, str) else value
 
 
-def _facet_cache_key(query: SearchQuery, cursor: Any) -> str:
+def _cache_key(query: SearchQuery, cursor: Any) -> str:
     cursor.execute(f"SELECT generation FROM {STATE} WHERE id = 1")
     row = cursor.fetchone()
     signature = repr((
         query.text, sorted((name, tuple(map(str, values))) for name, values in query.filters().items()),
-        query.include_unpublished, query.titles_only, connection.alias,
+        query.effective_sort, query.facets, query.include_unpublished, query.titles_only,
+        connection.settings_dict["NAME"],
     ))
     digest = hashlib.sha256(signature.encode("utf-8")).hexdigest()[:32]
-    return f"search:facets:{row[0] if row else 0}:{digest}"
+    return f"search:summary:{row[0] if row else 0}:{digest}"
 
 
 def _next_visibility_change(now: datetime.datetime, cursor: Any) -> datetime.datetime:
