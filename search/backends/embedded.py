@@ -75,8 +75,8 @@ class SqliteDialect:
     ordered_join = "CROSS JOIN"
     #: SQLite's planner prefers a filter's index and sorts; walking the date index is far cheaper.
     date_index_hint = "INDEXED BY search_doc_date"
-    #: Stands for "no date" in sortable dates (sorts before every date).
-    earliest = "''"
+    #: The date as a value that sorts in time order and is never NULL ("" sorts first).
+    sortable_date = "COALESCE(d.date, '')"
     earliest_value: Any = ""
 
     def __init__(self, titles_only: bool = False) -> None:
@@ -122,8 +122,8 @@ class PostgresDialect:
     weights = "{0.1, 0.4, 0.2, 1.0}"
     ordered_join = "JOIN"
     date_index_hint = ""
-    earliest = "'-infinity'::timestamptz"
-    earliest_value: Any = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+    sortable_date = "COALESCE(EXTRACT(EPOCH FROM d.date)::float8, -1e18)"
+    earliest_value: Any = -1e18
 
     def __init__(self, titles_only: bool = False) -> None:
         self.folded_weights, self.exact_weights = ("B", "A") if titles_only else ("BD", "AC")
@@ -292,7 +292,7 @@ class SearchPlan:
         where = self.visibility()
         columns = ", ".join(f"d.{column}" for column in MATCH_FACET_COLUMNS)
         sql = (
-            f"SELECT d.id, h.score, COALESCE(d.date, {self.dialect.earliest}), {columns} "
+            f"SELECT d.id, h.score, {self.dialect.sortable_date}, {columns} "
             f"FROM ({hits_sql}) h {self.dialect.ordered_join} {DOC} d ON d.id = h.id WHERE {where.sql}"
         )
         return sql, [*hits_params, *where.params]
