@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from search.backends.elasticsearch import SearchUnavailable
+from search.backends import SearchUnavailable
 from search.query import InvalidParameter, SearchHit, SearchQuery, SearchResults
 from search.service import search
 

@@ -57,9 +57,9 @@ class SearchBackend(ABC):
     def remove(self, keys: Iterable[ObjectKey]) -> None:
         self.replace(keys, [])
 
-    def count(self, *, public_only: bool = False) -> int:
-        """Entries in the index (for reports and tests)."""
-        raise NotImplementedError
+
+class SearchUnavailable(RuntimeError):
+    """The search engine cannot be reached; pages and the API say so (503)."""
 
 
 _backends: dict[str, SearchBackend] = {}

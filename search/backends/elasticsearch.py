@@ -48,7 +48,7 @@ from elasticsearch.dsl import (
     token_filter,
 )
 
-from search.backends import BackendResults, ObjectKey, SearchBackend
+from search.backends import BackendResults, ObjectKey, SearchBackend, SearchUnavailable
 from search.documents import IndexEntry, entries_for, object_key
 from search.query import FACETS, MAX_RESULT_WINDOW, FacetCounts, SearchHit, SearchQuery
 from search.text import Clause, snippet
@@ -376,10 +376,6 @@ def _parse_date(value: str | None) -> datetime.date | None:
 
 
 # --- the backend ----------------------------------------------------------------------------
-class SearchUnavailable(RuntimeError):
-    """The search engine cannot be reached; pages and the API say so (503)."""
-
-
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
     synchronous = False
@@ -499,9 +495,6 @@ class ElasticsearchBackend(SearchBackend):
             return []
         return [hit["_source"]["object_id"] for hit in response["hits"]["hits"]]
 
-    def count(self, *, public_only: bool = False) -> int:
-        body = {"query": {"term": {"is_public": True}}} if public_only else {"query": {"match_all": {}}}
-        return self.client.count(index=self.alias, body=body)["count"]
 
 
 def _now_ns() -> int:
@@ -511,4 +504,4 @@ def _now_ns() -> int:
 
 
 def _replicas() -> int:
-    return int(getattr(settings, "SEARCH_ELASTICSEARCH_REPLICAS", 0))
+    return settings.SEARCH_ELASTICSEARCH_REPLICAS

@@ -518,10 +518,6 @@ class EmbeddedBackend(SearchBackend):
             else:
                 cursor.execute(f"ANALYZE {DOC}, {TEXT}, {FACET}")
 
-    def count(self, *, public_only: bool = False) -> int:
-        queryset = SearchDocument.objects.all()
-        return queryset.filter(is_public=True).count() if public_only else queryset.count()
-
     def page_ids_showing_image(self, image_id: int) -> list[int]:
         return list(
             SearchText.objects.filter(document__object_type="page", thumbnail_image_id=image_id)
