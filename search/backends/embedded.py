@@ -94,9 +94,11 @@ class SqliteDialect:
             "title text", "title_folded text_folded")
         if clause.single_cjk_char and not self.titles_only:
             return "{cjk_chars} : " + self.phrase(clause.tokens, False)
-        exact = self.phrase(clause.tokens, clause.prefix or clause.single_cjk_char)
-        folded = self.phrase(clause.folded, clause.prefix or clause.single_cjk_char)
-        return f"({{{exact_columns}}} : {exact} OR {{{folded_columns}}} : {folded})"
+        prefix = clause.prefix or clause.single_cjk_char
+        folded = f"{{{folded_columns}}} : {self.phrase(clause.folded, prefix)}"
+        if clause.folded == clause.tokens:  # nothing to fold: every match is in the folded columns
+            return folded
+        return f"({{{exact_columns}}} : {self.phrase(clause.tokens, prefix)} OR {folded})"
 
     @staticmethod
     def phrase(tokens: Sequence[str], prefix: bool) -> str:
@@ -138,8 +140,11 @@ class PostgresDialect:
         return expression
 
     def exact_query(self, clauses: Sequence[Sequence[Clause]]) -> str:
-        """Any exact (diacritics-preserving) clause: ranks exact matches first."""
-        return " | ".join(f"({self.clause(clause, self.exact_weights)})" for group in clauses for clause in group)
+        """Any clause typed with diacritics, exactly: ranks exact matches first."""
+        return " | ".join(
+            f"({self.clause(clause, self.exact_weights)})"
+            for group in clauses for clause in group if clause.folded != clause.tokens
+        )
 
     @staticmethod
     def clause(clause: Clause, weights: str) -> str:
@@ -160,13 +165,20 @@ class PostgresDialect:
         if not scored:
             sql = f"SELECT document_id AS id, 0.0 AS score FROM {TEXT} WHERE vector @@ to_tsquery('search_folded', %s)"
             return sql, [folded]
+        exact = self.exact_query(parsed.positive)
+        if not exact:  # typed without diacritics: no exact spelling to prefer
+            sql = (
+                f"SELECT t.document_id AS id, ts_rank(%s, t.vector, fq, 1) AS score "
+                f"FROM {TEXT} t, to_tsquery('search_folded', %s) fq WHERE t.vector @@ fq"
+            )
+            return sql, [self.weights, folded]
         sql = (
             "SELECT t.document_id AS id, "
             "ts_rank(%s, t.vector, fq, 1) + ts_rank(%s, t.vector, eq, 1) AS score "
             f"FROM {TEXT} t, to_tsquery('search_folded', %s) fq, to_tsquery('simple', %s) eq "
             "WHERE t.vector @@ fq"
         )
-        return sql, [self.weights, self.weights, folded, self.exact_query(parsed.positive)]
+        return sql, [self.weights, self.weights, folded, exact]
 
     def matching_ids(self, clauses: Sequence[Sequence[Clause]], negatives: Sequence[Clause] = ()) -> tuple[str, list]:
         sql = f"SELECT document_id FROM {TEXT} WHERE vector @@ to_tsquery('search_folded', %s)"
