@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from search.backends import SearchUnavailable
 from search.query import InvalidParameter, SearchHit, SearchQuery, SearchResults
 from search.service import search
+from search.text import MAX_QUERY_LENGTH, clean
 
 SUGGESTIONS = 8
 
@@ -179,7 +180,7 @@ def _page_numbers(current: int, last: int) -> list[int | None]:
 def _render_search(
     request: HttpRequest, template: str, *, include_unpublished: bool, default_locale: str | None, extra: dict
 ) -> HttpResponse:
-    context: dict[str, Any] = {"query_text": request.GET.get("q", ""), **extra}
+    context: dict[str, Any] = {"query_text": clean(request.GET.get("q", ""))[:MAX_QUERY_LENGTH], **extra}
     try:
         overrides: dict[str, Any] = {"include_unpublished": include_unpublished}
         if default_locale and "locale" not in request.GET:

@@ -149,7 +149,8 @@ class PostgresDialect:
     @staticmethod
     def clause(clause: Clause, weights: str) -> str:
         if clause.single_cjk_char:
-            return PostgresDialect.lexeme(clause.tokens[0]) + ":*" + ("" if "D" in weights else weights)
+            # The lone characters are lexemes of their own in D; in titles, a prefix of the bigrams.
+            return PostgresDialect.lexeme(clause.tokens[0]) + (":D" if "D" in weights else ":*" + weights)
         last = len(clause.tokens) - 1
         return " <-> ".join(
             PostgresDialect.lexeme(token) + (":*" if clause.prefix and index == last else ":") + weights
