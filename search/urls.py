@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""The search page, inside the language prefix: ``/vi/search/``, ``/en/search/``…"""
 
-urlpatterns: list = []
+from django.urls import path
+
+from search import views
+
+app_name = "search"
+
+urlpatterns = [
+    path("search/", views.search_page, name="search"),
+]

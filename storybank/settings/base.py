@@ -205,6 +205,16 @@ LOGGING = {
 # ===========================================================================
 
 # --- search/ ---------------------------------------------------------------
+# The backend is SEARCH_BACKEND above ("embedded" unless ELASTICSEARCH_URL is set).
+SEARCH_INDEX_ALIAS = os.environ.get("SEARCH_INDEX_ALIAS", "laocai-search")
+SEARCH_ELASTICSEARCH_TIMEOUT = float(os.environ.get("SEARCH_ELASTICSEARCH_TIMEOUT", "10"))
+# Replicas of the Elasticsearch index (0 suits a single node, as in docker-compose).
+SEARCH_ELASTICSEARCH_REPLICAS = int(os.environ.get("SEARCH_ELASTICSEARCH_REPLICAS", "0"))
+# Facet counts and totals of the embedded backend are cached (in CACHES) until the
+# index changes or an item enters or leaves its visibility window; 0 turns it off.
+SEARCH_FACET_CACHE_SECONDS = int(os.environ.get("SEARCH_FACET_CACHE_SECONDS", "300"))
+# SQLite reads the embedded index through memory-mapped I/O (bytes; 0 turns it off).
+SEARCH_SQLITE_MMAP_SIZE = int(os.environ.get("SEARCH_SQLITE_MMAP_SIZE", str(512 * 1024 * 1024)))
 
 
 # --- media_pipeline/ -------------------------------------------------------

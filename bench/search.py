@@ -1,0 +1,322 @@
+#!/usr/bin/env python
+"""Benchmark of the search service on synthetic multilingual content.
+
+    .venv/bin/python bench/search.py                 # 100 000 items, embedded backend on a fresh SQLite file
+    .venv/bin/python bench/search.py --items 10000   # smaller
+    .venv/bin/python bench/search.py --database-url postgres://postgres@127.0.0.1:5432/laocai_search_bench
+
+It generates N items (Vietnamese, English and Chinese text with realistic
+word frequencies; stories, products, culture entries, images, video, audio
+and documents with pillars, licences, ethnic groups, places and dates),
+indexes them through the backend, then runs every query shape of
+``QUERY_SHAPES`` through ``search.service.search`` — the same call the page
+and the API make, facets and snippets included — and prints the indexing
+rate and the median and 95th percentile latency per shape and overall:
+cold (the facet cache off, as for a query nobody asked since the index last
+changed) and warm (the same query again, facet counts from the cache).
+
+It never touches the site's database: SQLite runs on a temporary file, and a
+PostgreSQL URL must name a database used only for benchmarks (created if
+missing, emptied first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# --- synthetic text ----------------------------------------------------------------------
+VI_COMMON = (
+    "và của là những các được trong với cho người có một đã này ở từ đến không khi nhiều cũng như để "
+    "về theo đang sẽ rất tại năm ngày mới còn lại nơi đây bản làng"
+).split()
+VI_CONTENT = [
+    "Lào Cai", "Sa Pa", "Bắc Hà", "Y Tý", "Bát Xát", "Mường Khương", "Văn Bàn", "Si Ma Cai", "Tả Van", "Tả Phìn",
+    "Kim Thành", "Mù Cang Chải", "Nghĩa Lộ", "Fansipan", "Hoàng Liên", "Mường Hoa", "Ô Quy Hồ", "sông Hồng",
+    "ruộng bậc thang", "rượu ngô", "chợ phiên", "thổ cẩm", "lễ hội", "du khách", "homestay", "cửa khẩu",
+    "đường sắt", "chè Shan tuyết", "cá hồi", "quế hữu cơ", "gạo Séng Cù", "táo mèo", "khèn", "nhà trình tường",
+    "người H'Mông", "người Dao đỏ", "người Tày", "người Giáy", "người Hà Nhì", "người Phù Lá", "đồng bào",
+    "mùa nước đổ", "mùa lúa chín", "băng tuyết", "mây", "núi", "thung lũng", "suối", "rừng", "đỉnh núi",
+    "nghề dệt", "nghề rèn", "thêu", "nhuộm chàm", "sáp ong", "hát Then", "đàn tính", "múa xòe", "lễ cấp sắc",
+    "du lịch cộng đồng", "xuất khẩu", "nông sản", "sản phẩm OCOP", "hợp tác xã", "thương mại", "hàng hóa",
+    "đặc sản", "ẩm thực", "thắng cố", "cơm lam", "mèn mén", "phở chua", "lợn cắp nách", "mận Bắc Hà",
+]
+EN_COMMON = "the of and a to in is for on with as by at from that this are was it its their which".split()
+EN_CONTENT = [
+    "Lao Cai", "Sa Pa", "Bac Ha", "Y Ty", "Fansipan", "terraces", "rice fields", "corn wine", "market", "brocade",
+    "festival", "visitors", "homestay", "border gate", "railway", "tea", "salmon", "cinnamon", "rice", "apples",
+    "Hmong", "Red Dao", "Tay", "Giay", "Ha Nhi", "Phu La", "villages", "mountains", "valley", "clouds", "forest",
+    "weaving", "embroidery", "indigo", "beeswax", "music", "dance", "ritual", "community tourism", "exports",
+    "produce", "cooperative", "trade", "goods", "cuisine", "stew", "harvest", "snow", "summit", "cable car",
+    "trekking", "photographers", "sunset", "heritage", "craft", "costume", "language", "script", "ceremony",
+]
+ZH_CHARS = (
+    "老街沙坝北河梯田玉米酒集市口岸铁路茶三文鱼肉桂大米苹果赫蒙族红瑶岱族热依族哈尼族普拉族村寨山谷云雾森林"
+    "织锦刺绣蓝靛蜂蜡音乐舞蹈仪式社区旅游出口农产品合作社贸易商品美食收获雪峰缆车徒步摄影日落遗产手工服饰语言文字"
+    "节日游客民宿边境门户高原季节水稻金黄传统文化生活家庭孩子学校市场生产质量标准认证有机种植养殖加工包装销售"
+)
+ZH_COMMON = list("的是在和了有我们这个为中也就都而及与着或")
+ZH_WORDS = [
+    "老街", "沙坝", "北河", "梯田", "玉米酒", "集市", "口岸", "铁路", "茶叶", "三文鱼", "肉桂", "大米", "赫蒙族",
+    "红瑶族", "哈尼族", "村寨", "山谷", "云雾", "森林", "织锦", "刺绣", "音乐", "舞蹈", "社区旅游", "出口", "农产品",
+    "合作社", "贸易", "美食", "收获", "缆车", "徒步", "摄影", "日落", "遗产", "手工艺", "服饰", "节日", "游客", "民宿",
+    "边境", "门户", "高原", "番西邦峰", "木江界", "伊蒂", "金城",
+]
+ETHNIC_GROUPS = ["hmong", "dao", "tay", "giay", "ha-nhi", "phu-la", "thai", "nung", "la-chi", "bo-y", "xa-pho", "kinh"]
+PLACES = [f"place-{number:02d}" for number in range(60)] + ["sa-pa", "bac-ha", "y-ty", "bat-xat", "lao-cai"]
+KIND_WEIGHTS = {"story": 15, "product": 5, "culture": 10, "image": 50, "video": 8, "audio": 5, "document": 7}
+LICENCES = ["cc-by-4.0", "cc-by-sa-4.0", "cc0-1.0", "gov-reuse", "press-only"]
+PILLARS = ["sapa", "gateway", "culture"]
+
+
+def zipf_weights(count: int) -> list[float]:
+    return [1.0 / (rank + 1) for rank in range(count)]
+
+
+class TextGenerator:
+    """Sentences with a Zipf-like word distribution: a few very common words,
+    the topic vocabulary of the province, and a long tail of rarer words."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        onsets = "b c ch d đ g gh h k kh l m n ng nh p ph qu r s t th tr v x".split()
+        vowels = "a ă â e ê i o ô ơ u ư y ai ao au ay oa oe ua ưa ươ iê uô".split()
+        tones = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]
+        import unicodedata
+
+        self.vi_tail = list(
+            dict.fromkeys(
+                unicodedata.normalize("NFC", rng.choice(onsets) + rng.choice(vowels) + rng.choice(tones)
+                                      + rng.choice(["", "n", "ng", "m", "c", "t", "nh", "p"]))
+                for _ in range(6000)
+            )
+        )
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        self.en_tail = list(
+            dict.fromkeys("".join(rng.choice(letters) for _ in range(rng.randint(4, 9))) for _ in range(6000))
+        )
+        self.vi_words = VI_COMMON + VI_CONTENT + self.vi_tail
+        self.vi_weights = zipf_weights(len(self.vi_words))
+        self.en_words = EN_COMMON + EN_CONTENT + self.en_tail
+        self.en_weights = zipf_weights(len(self.en_words))
+        self.zh_tail = list(dict.fromkeys(rng.choice(ZH_CHARS) + rng.choice(ZH_CHARS) for _ in range(8000)))
+        self.zh_words = ZH_COMMON + ZH_WORDS + self.zh_tail
+        self.zh_weights = zipf_weights(len(self.zh_words))
+        units = ["Báo Lào Cai", "Sở Văn hóa, Thể thao và Du lịch", "Sở Công Thương", "Đài PT-TH Lào Cai",
+                 "UBND xã Y Tý", "Ban Quản lý Khu kinh tế", "TTXVN", "Báo Nhân Dân", "VnExpress", "Cổng TTĐT tỉnh"]
+        self.credits = [f"Ảnh: {rng.choice(self.vi_tail).title()} {rng.choice(self.vi_tail).title()} / "
+                        f"{rng.choice(units)}" for _ in range(400)]
+
+    def words(self, language: str, count: int) -> str:
+        if language == "zh-hans":
+            return "".join(self.rng.choices(self.zh_words, self.zh_weights, k=count)) + "。"
+        if language == "vi":
+            return " ".join(self.rng.choices(self.vi_words, self.vi_weights, k=count)) + "."
+        return " ".join(self.rng.choices(self.en_words, self.en_weights, k=count)) + "."
+
+    def title(self, language: str) -> str:
+        text = self.words(language, self.rng.randint(4, 9)).rstrip(".。")
+        return text[:1].upper() + text[1:]
+
+
+def synthetic_entries(count: int, seed: int = 2026):
+    from django.utils import timezone
+
+    from search.documents import IndexEntry, end_of_rights
+
+    rng = random.Random(seed)
+    generator = TextGenerator(rng)
+    kinds, kind_weights = zip(*KIND_WEIGHTS.items(), strict=True)
+    start = datetime.datetime(2015, 1, 1, tzinfo=datetime.UTC)
+    today = timezone.localdate()
+    for number in range(1, count + 1):
+        language = rng.choices(["vi", "en", "zh-hans"], [50, 32, 18])[0]
+        kind = rng.choices(kinds, kind_weights)[0]
+        is_page = kind in ("story", "product", "culture")
+        rights = None
+        if not is_page and rng.random() < 0.05:
+            rights = today + datetime.timedelta(days=rng.randint(-400, 400))
+        body_words = rng.randint(60, 220) if is_page else rng.randint(10, 40)
+        summary_words = rng.randint(12, 30)
+        yield IndexEntry(
+            object_type="page" if is_page else ("image" if kind == "image" else "media"),
+            object_id=number,
+            locale=language,
+            kind=kind,
+            title=generator.title(language),
+            summary=generator.words(language, summary_words if language != "zh-hans" else summary_words * 2),
+            body=" ".join(generator.words(language, 20 if language != "zh-hans" else 40)
+                          for _ in range(max(1, body_words // 20))),
+            meta=(credit := rng.choice(generator.credits)),
+            url=f"/{language}/item/{number}/",
+            thumbnail_url=f"/media/images/item-{number}.webp",
+            credit=credit,
+            licence="" if is_page else rng.choice(LICENCES),
+            pillar=("culture" if kind == "culture" else rng.choice(PILLARS)) if kind != "product" else "",
+            date=start + datetime.timedelta(seconds=rng.randint(0, 11 * 365 * 86400)),
+            ethnic_groups=tuple(rng.sample(ETHNIC_GROUPS, rng.choices([0, 1, 2, 3], [30, 40, 20, 10])[0])),
+            places=tuple(rng.sample(PLACES, rng.choices([1, 2, 3], [60, 30, 10])[0])),
+            is_public=rng.random() < 0.95,
+            public_until=end_of_rights(rights),
+            rights_expire_on=rights,
+            status="public",
+        )
+
+
+# --- query shapes --------------------------------------------------------------------------
+QUERY_SHAPES: list[tuple[str, dict]] = [
+    ("vi word", {"text": "thổ cẩm"}),
+    ("vi word, no diacritics", {"text": "tho cam"}),
+    ("vi place", {"text": "Mù Cang Chải"}),
+    ("vi place, no diacritics", {"text": "mu cang chai"}),
+    ("vi phrase", {"text": '"rượu ngô"'}),
+    ("vi phrase, no diacritics", {"text": '"ruou ngo"'}),
+    ("vi common words", {"text": "Lào Cai"}),
+    ("vi rare word", {"text": "nhuộm chàm sáp ong"}),
+    ("prefix", {"text": "fansi*"}),
+    ("prefix, as you type", {"text": "ruộng bậc th*"}),
+    ("en word", {"text": "terraces"}),
+    ("en two words", {"text": "corn wine"}),
+    ("en phrase", {"text": '"border gate"'}),
+    ("zh word", {"text": "梯田"}),
+    ("zh long", {"text": "玉米酒"}),
+    ("zh single character", {"text": "茶"}),
+    ("or and exclusion", {"text": "homestay OR trekking -snow"}),
+    ("browse everything", {}),
+    ("browse images", {"kind": ("image",)}),
+    ("facets: word + kind + locale", {"text": "lễ hội", "kind": ("story", "culture"), "locale": ("vi",)}),
+    ("facets: word + group + place", {"text": "market", "ethnic_group": ("hmong",), "place": ("bac-ha", "sa-pa")}),
+    ("facets: pillar + licence + year", {"pillar": ("sapa",), "year": (2021, 2022), "kind": ("story",)}),
+    ("facets: heavy", {"text": "du khách", "kind": ("image",), "licence": ("cc-by-4.0", "cc0-1.0"),
+                       "ethnic_group": ("dao",), "year": (2019, 2020, 2021)}),
+    ("sort by date", {"text": "Sa Pa", "sort": "newest"}),
+    ("deep page", {"text": "rice", "page": 20}),
+    ("no results", {"text": "zzzyqx"}),
+]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--items", type=int, default=100_000, help="number of synthetic items (default 100 000)")
+    parser.add_argument("--repeat", type=int, default=20, help="runs of each query shape (default 20)")
+    parser.add_argument("--database-url", default="", help="PostgreSQL URL of a benchmark-only database")
+    parser.add_argument("--keep", metavar="DIR", default="", help="keep the SQLite file in DIR (re-used if present)")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+
+    var_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="laocai-bench-"))
+    var_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["STORYBANK_VAR_DIR"] = str(var_dir)
+    os.environ.pop("ELASTICSEARCH_URL", None)
+    if args.database_url:
+        ensure_postgres_database(args.database_url)
+        os.environ["DATABASE_URL"] = args.database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storybank.settings.base")
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from search.backends import get_backend
+    from search.models import SearchDocument
+    from search.query import SearchQuery
+    from search.service import search
+
+    call_command("migrate", verbosity=0)
+    backend = get_backend("embedded")
+    print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']}), backend: {backend.name}", flush=True)
+
+    existing = SearchDocument.objects.count()
+    if existing != args.items:
+        if existing:
+            print(f"Emptying {existing} documents left from an earlier run…")
+            backend.remove(sorted(set(SearchDocument.objects.values_list("object_type", "object_id"))))
+        print(f"Indexing {args.items} synthetic items…", flush=True)
+        started = time.perf_counter()
+        batch: list = []
+        for entry in synthetic_entries(args.items, args.seed):
+            batch.append(entry)
+            if len(batch) == 1000:
+                backend.replace([], batch)
+                batch = []
+        if batch:
+            backend.replace([], batch)
+        indexed = time.perf_counter() - started
+        optimize_started = time.perf_counter()
+        backend.optimize()
+        optimized = time.perf_counter() - optimize_started
+        print(f"Indexed {args.items} items in {indexed:.1f} s: {args.items / indexed:,.0f} items/s "
+              f"(then {optimized:.1f} s to optimise the index)")
+    else:
+        print(f"Re-using the {existing} indexed items in {var_dir}")
+
+    from django.conf import settings
+
+    print(f"Load average before the queries: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    print(f"\n{'':44} {'':>8} {'cold (no facet cache)':>30} {'warm (facet cache)':>19}")
+    print(f"{'query shape':44} {'results':>8} {'median ms':>10} {'p95 ms':>8} {'CPU p95':>10} "
+          f"{'median ms':>10} {'p95 ms':>8}")
+    every: dict[str, list[float]] = {"cold": [], "cold CPU": [], "warm": []}
+    for label, params in QUERY_SHAPES:
+        query = SearchQuery(**params)
+        row: list[float] = []
+        for mode in ("cold", "warm"):
+            settings.SEARCH_FACET_CACHE_SECONDS = 0 if mode == "cold" else 300
+            results = search(query)  # warms the page cache (and, warm, the facet cache)
+            timings, cpu = [], []
+            for _ in range(args.repeat):
+                started, started_cpu = time.perf_counter(), time.process_time()
+                results = search(query)
+                timings.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
+            every[mode].extend(timings)
+            row += [statistics.median(timings), percentile(timings, 0.95)]
+            if mode == "cold":
+                every["cold CPU"].extend(cpu)
+                row.append(percentile(cpu, 0.95))
+        print(f"{label:44} {results.total:>8} {row[0]:>10.1f} {row[1]:>8.1f} {row[2]:>10.1f} "
+              f"{row[3]:>10.1f} {row[4]:>8.1f}")
+    overall = f"overall ({len(QUERY_SHAPES)} shapes × {args.repeat} runs)"
+    print(f"\n{overall:44} {'':>8} {statistics.median(every['cold']):>10.1f} {percentile(every['cold'], 0.95):>8.1f} "
+          f"{percentile(every['cold CPU'], 0.95):>10.1f} {statistics.median(every['warm']):>10.1f} "
+          f"{percentile(every['warm'], 0.95):>8.1f}")
+    print(f"Load average after the queries: {os.getloadavg()[0]:.2f}. 'CPU' is the process's own CPU time "
+          "(what an otherwise idle machine would see).")
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the benchmark database when it does not exist yet."""
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin_url = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""The one search service: the public search page, the journalists' API and
+the editors' admin search all call :func:`search`.
+
+It asks the configured backend (``settings.SEARCH_BACKEND``) and turns raw
+facet counts into labelled, ordered facets in the active language.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import get_language, get_language_info
+
+from search.backends import ObjectKey, get_backend
+from search.documents import entries_for, load_object, object_key
+from search.query import FACET_LABELS, FACETS, Facet, FacetCounts, FacetValue, SearchQuery, SearchResults
+from storybank.taxonomy.choices import ContentKind, Licence, Pillar
+from storybank.taxonomy.models import EthnicGroup, Place
+
+#: How long facet labels of taxonomy terms are cached (a renamed term shows its new name after this).
+LABEL_CACHE_SECONDS = 300
+#: Most values a facet lists (the selected ones are always listed).
+FACET_SIZE = 30
+
+
+def search(query: SearchQuery) -> SearchResults:
+    """Run ``query`` on the configured backend."""
+    backend = get_backend()
+    started = time.perf_counter()
+    raw = backend.search(query)
+    took_ms = (time.perf_counter() - started) * 1000
+    return SearchResults(
+        query=query,
+        hits=tuple(raw.hits),
+        total=raw.total,
+        facets=label_facets(raw.facets, query) if query.facets else (),
+        took_ms=round(took_ms, 2),
+        backend=backend.name,
+    )
+
+
+# --- keeping the index current ---------------------------------------------------------
+def index_objects(instances: Iterable[Any]) -> None:
+    """Re-index ``instances`` now (their current state decides visibility)."""
+    instances = [instance for instance in instances if object_key(instance) is not None]
+    if instances:
+        keys = [object_key(instance) for instance in instances]
+        get_backend().replace(keys, [entry for instance in instances for entry in entries_for(instance)])
+
+
+def sync(object_type: str, object_id: int, *, deleted: bool = False) -> None:
+    """Bring the index in line with the object's current state in the database
+    (re-index it, or remove it when it no longer exists). Pages showing an
+    image as thumbnail follow the image."""
+    backend = get_backend()
+    instance = None if deleted else load_object(object_type, object_id)
+    key: ObjectKey = (object_type, object_id)
+    if instance is None:
+        backend.remove([key])
+    else:
+        backend.replace([key], entries_for(instance))
+    if object_type == "image":
+        pages = [load_object("page", page_id) for page_id in backend.page_ids_showing_image(object_id)]
+        index_objects(page for page in pages if page is not None)
+
+
+# --- facets for people ----------------------------------------------------------------
+def label_facets(counts: FacetCounts, query: SearchQuery) -> tuple[Facet, ...]:
+    all_values: FacetCounts = {}
+    for name in FACETS:
+        all_values[name] = dict(counts.get(name, {}))
+        for value in getattr(query, name):
+            all_values[name].setdefault(str(value), 0)
+    labels = _facet_value_labels(all_values)
+    facets = []
+    for name in FACETS:
+        selected = {str(value) for value in getattr(query, name)}
+        values = all_values[name]
+        ordered = sorted(values.items(), key=_facet_order(name))
+        shown = [item for item in ordered if item[1] > 0][:FACET_SIZE]
+        shown += [item for item in ordered if item[0] in selected and item not in shown]
+        facets.append(
+            Facet(
+                name=name,
+                label=str(FACET_LABELS[name]),
+                values=tuple(
+                    FacetValue(value=value, label=labels.get(name, {}).get(value, value), count=count,
+                               selected=value in selected)
+                    for value, count in shown
+                ),
+            )
+        )
+    return tuple(facets)
+
+
+def _facet_order(name: str):
+    if name == "year":
+        return lambda item: (-int(item[0]) if item[0].isdigit() else 0)
+    if name in ("kind", "locale", "pillar", "licence"):
+        order = {value: index for index, value in enumerate(_fixed_values(name))}
+        return lambda item: (order.get(item[0], len(order)), item[0])
+    return lambda item: (-item[1], item[0])
+
+
+def _fixed_values(name: str) -> list[str]:
+    return {
+        "kind": list(ContentKind.values),
+        "locale": [code for code, _name in settings.LANGUAGES],
+        "pillar": list(Pillar.values),
+        "licence": list(Licence.values),
+    }[name]
+
+
+def _facet_value_labels(counts: FacetCounts) -> dict[str, dict[str, str]]:
+    labels: dict[str, dict[str, str]] = {
+        "kind": {value: str(label) for value, label in ContentKind.choices},
+        "pillar": {value: str(label) for value, label in Pillar.choices},
+        "licence": {value: str(label) for value, label in Licence.choices},
+        "locale": {code: get_language_info(code)["name_local"] for code, _name in settings.LANGUAGES},
+    }
+    for name, model in (("ethnic_group", EthnicGroup), ("place", Place)):
+        slugs = list(counts.get(name, {}))
+        if slugs:
+            labels[name] = _taxonomy_labels(model, slugs)
+    return labels
+
+
+def _taxonomy_labels(model: type, slugs: list[str]) -> dict[str, str]:
+    """Names of the terms ``slugs`` in the active language, falling back to
+    Vietnamese. Translations share their slug; the whole vocabulary (tens of
+    terms) is cached for a few minutes, since facets show it on every search."""
+    active = get_language() or settings.LANGUAGE_CODE
+
+    def load() -> dict[str, str]:
+        rows = model.objects.filter(locale__language_code__in=[settings.LANGUAGE_CODE, active])
+        names: dict[str, str] = {}
+        for slug, language, name in rows.values_list("slug", "locale__language_code", "name"):
+            if language == active or slug not in names:
+                names[slug] = name
+        return names
+
+    names = cache.get_or_set(f"search:labels:{model._meta.label_lower}:{active}", load, LABEL_CACHE_SECONDS)
+    return {slug: names[slug] for slug in slugs if slug in names}

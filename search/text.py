@@ -1,0 +1,379 @@
+"""How text becomes search tokens, and how a query typed by a person
+becomes clauses, the same way for every backend.
+
+* **Exact tokens** keep their diacritics: NFKC, lower case, apostrophes inside
+  a word removed (``H'Mông`` → ``hmông``, so "hmong" finds it).
+* **Folded tokens** drop them: every combining mark goes, and ``đ``/``Đ``
+  (a letter of its own, not ``d`` with a mark) becomes ``d``. "ruou ngo bac
+  ha" therefore finds "Rượu ngô Bắc Hà"; indexes keep both forms so an exact
+  match ranks first.
+* **Chinese, Japanese and Korean** have no spaces between words, so a run of
+  those characters is indexed as overlapping character bigrams (the approach
+  of Lucene's ``cjk`` analyzer); a query run becomes the phrase of its bigrams
+  and therefore matches any substring of two characters or more. Single
+  characters are indexed separately (``cjk_chars``) so one-character queries
+  (茶, 酒) work too.
+
+User text never reaches a full-text engine's syntax: :func:`parse_query`
+turns it into :class:`Clause` objects made of tokens, and each backend builds
+its own expression from those, quoting every token.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+#: Letters and digits, with apostrophes allowed *inside* a word (H'Mông, l'eau).
+_WORD_RE = re.compile(r"[^\W_]+(?:['’ʼ‘`][^\W_]+)*")
+_APOSTROPHES_RE = re.compile(r"['’ʼ‘`]")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffd]")
+_CJK_CLASS = (
+    "\u1100-\u11ff"  # Hangul Jamo
+    "\u2e80-\u2fdf"  # CJK radicals
+    "\u3040-\u30ff"  # Hiragana, Katakana
+    "\u3100-\u31ff"  # Bopomofo, Hangul compatibility Jamo, Katakana extensions
+    "\u3400-\u4dbf"  # CJK extension A
+    "\u4e00-\u9fff"  # CJK unified ideographs
+    "\ua960-\ua97f"  # Hangul Jamo extended A
+    "\uac00-\ud7ff"  # Hangul syllables, Jamo extended B
+    "\uf900-\ufaff"  # CJK compatibility ideographs
+    "\uff66-\uff9f"  # half-width Katakana
+    "\U00020000-\U0003134f"  # CJK extensions B–G
+)
+_CJK_RUN_RE = re.compile(f"[{_CJK_CLASS}]+")
+_HAS_CJK_RE = re.compile(f"[{_CJK_CLASS}]")
+#: Letters that are not a base letter plus a combining mark, so NFD cannot strip them.
+_FOLD_TABLE = str.maketrans({"đ": "d", "Đ": "d", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "ħ": "h", "ı": "i"})
+
+MAX_QUERY_LENGTH = 1000
+MAX_CLAUSES = 32
+MIN_PREFIX_LENGTH = 2
+#: Snippets are cut from the first this-many characters of each text.
+SNIPPET_SCAN_LENGTH = 20_000
+
+
+class QueryError(ValueError):
+    """The query text cannot be searched; the message says why, for people."""
+
+
+# --- normalising and folding ---------------------------------------------
+def clean(text: str) -> str:
+    """NFC text with control and invisible formatting characters turned into spaces."""
+    return unicodedata.normalize("NFC", _CONTROL_RE.sub(" ", text or ""))
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and drop its diacritics, ``đ`` → ``d`` included.
+
+    ``fold("Rượu ngô Bắc Hà, Đồng Văn") == "ruou ngo bac ha, dong van"``. Used
+    for SQLite's folded columns, for queries and for highlighting; on
+    PostgreSQL the ``unaccent`` extension does the same for the index.
+    """
+    decomposed = unicodedata.normalize("NFD", text.lower().translate(_FOLD_TABLE))
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_HAS_CJK_RE.search(text))
+
+
+# --- tokens ----------------------------------------------------------------
+def _word_tokens(word: str) -> list[str]:
+    """Tokens of one word: non-CJK runs as they are, CJK runs as bigrams."""
+    word = unicodedata.normalize("NFKC", _APOSTROPHES_RE.sub("", word)).lower()
+    if not has_cjk(word):
+        return [word]
+    tokens: list[str] = []
+    position = 0
+    for run in _CJK_RUN_RE.finditer(word):
+        if run.start() > position:
+            tokens.append(word[position:run.start()])
+        tokens.extend(cjk_bigrams(run.group()))
+        position = run.end()
+    if position < len(word):
+        tokens.append(word[position:])
+    return tokens
+
+
+def cjk_bigrams(run: str) -> list[str]:
+    """``"番西邦峰"`` → ``["番西", "西邦", "邦峰"]``; a single character stays itself."""
+    if len(run) < 2:
+        return [run]
+    return [run[index:index + 2] for index in range(len(run) - 1)]
+
+
+def tokens(text: str) -> list[str]:
+    """Exact tokens of ``text`` in order (what is indexed for phrases and ranking)."""
+    found: list[str] = []
+    for match in _WORD_RE.finditer(clean(text)):
+        found.extend(_word_tokens(match.group()))
+    return found
+
+
+def index_text(*texts: str) -> str:
+    """Space-separated exact tokens of ``texts``, the input of every embedded index."""
+    return " ".join(token for text in texts if text for token in tokens(text))
+
+
+def cjk_chars(*texts: str) -> str:
+    """Every distinct CJK character of ``texts``, space-separated (for one-character queries)."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        for run in _CJK_RUN_RE.findall(unicodedata.normalize("NFKC", text or "")):
+            for char in run:
+                seen.setdefault(char, None)
+    return " ".join(seen)
+
+
+# --- queries ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Clause:
+    """One thing the query asks for: a word, a phrase or a prefix.
+
+    ``tokens`` are exact tokens (see :func:`tokens`); a clause of several
+    tokens must match them next to each other. ``text`` is the clause as the
+    person typed it (cleaned), for engines that analyse text themselves.
+    """
+
+    tokens: tuple[str, ...]
+    text: str
+    phrase: bool = False
+    prefix: bool = False
+    negated: bool = False
+
+    @property
+    def folded(self) -> tuple[str, ...]:
+        return tuple(fold(token) for token in self.tokens)
+
+    @property
+    def single_cjk_char(self) -> bool:
+        """A lone CJK character: matched against ``cjk_chars``, not bigrams."""
+        return len(self.tokens) == 1 and len(self.tokens[0]) == 1 and has_cjk(self.tokens[0])
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """Clauses grouped for matching: every group must match (AND); inside a
+    group, any clause may (OR). Negated clauses sit alone in their group."""
+
+    groups: tuple[tuple[Clause, ...], ...] = ()
+
+    @property
+    def positive(self) -> tuple[tuple[Clause, ...], ...]:
+        return tuple(group for group in self.groups if not group[0].negated)
+
+    @property
+    def negative(self) -> tuple[Clause, ...]:
+        return tuple(group[0] for group in self.groups if group[0].negated)
+
+    @property
+    def clauses(self) -> list[Clause]:
+        return [clause for group in self.groups for clause in group]
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+    def highlight_terms(self) -> list[Clause]:
+        return [clause for clause in self.clauses if not clause.negated]
+
+
+_QUOTES = '"“”„«»「」『』'
+
+
+def _split_query(text: str) -> Iterator[tuple[str, bool]]:
+    """Yield (chunk, quoted) pieces; an unclosed quote runs to the end."""
+    quoted = False
+    buffer: list[str] = []
+    for char in text:
+        if char in _QUOTES:
+            yield "".join(buffer), quoted
+            buffer, quoted = [], not quoted
+        else:
+            buffer.append(char)
+    yield "".join(buffer), quoted
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse what a person typed into clauses.
+
+    Syntax: words (all must match), ``"quoted phrases"``, ``word*`` for a
+    prefix (two characters or more), ``-word`` to exclude, and ``OR`` (upper
+    case) between two clauses for either. Everything else, including the
+    operators of FTS5, tsquery and Lucene, is just text. Raises
+    :class:`QueryError` for text too long or with too many words.
+    """
+    text = clean(text)
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError(f"The search text is too long: at most {MAX_QUERY_LENGTH} characters.")
+    items: list[Clause | str] = []  # clauses and the "OR" marker
+    for chunk, quoted in _split_query(text):
+        if quoted:
+            chunk_tokens = tuple(tokens(chunk))
+            if chunk_tokens:
+                items.append(Clause(chunk_tokens, chunk.strip(), phrase=True))
+            continue
+        for word in chunk.split():
+            if word == "OR":
+                items.append("OR")
+                continue
+            negated = word.startswith("-") and len(word) > 1
+            word = word.lstrip("-+")
+            prefix = word.endswith("*")
+            word = word.rstrip("*")
+            word_tokens = tuple(tokens(word))
+            if not word_tokens:
+                continue
+            prefix = prefix and len(word_tokens[-1]) >= MIN_PREFIX_LENGTH and not has_cjk(word_tokens[-1])
+            items.append(Clause(word_tokens, word, phrase=len(word_tokens) > 1, prefix=prefix, negated=negated))
+    groups: list[list[Clause]] = []
+    join_next = False
+    for item in items:
+        if item == "OR":
+            join_next = bool(groups) and not groups[-1][0].negated
+            continue
+        assert isinstance(item, Clause)
+        if join_next and not item.negated:
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+        join_next = False
+    if len([clause for group in groups for clause in group]) > MAX_CLAUSES:
+        raise QueryError(f"Too many words to search for: at most {MAX_CLAUSES}.")
+    return ParsedQuery(tuple(tuple(group) for group in groups))
+
+
+# --- highlighting ----------------------------------------------------------
+def _build_variants() -> dict[str, str]:
+    """For each folded letter, a regex class of every letter folding to it
+    (``"d"`` → ``[dDđĐ…]``), so highlighting runs as one regex in C."""
+    variants: dict[str, set[str]] = {}
+    for code in [*range(0x41, 0x5B), *range(0x61, 0x7B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        char = chr(code)
+        folded = fold(char)
+        if len(folded) == 1 and folded.isascii() and folded.isalpha():
+            variants.setdefault(folded, set()).update({char, char.lower(), char.upper()})
+    return {letter: "[" + "".join(sorted(chars)) + "]" for letter, chars in variants.items()}
+
+
+_VARIANTS = _build_variants()
+_OPTIONAL_APOSTROPHE = "['’ʼ‘`]?"
+
+
+def _word_pattern(folded_word: str) -> str:
+    return _OPTIONAL_APOSTROPHE.join(_VARIANTS.get(char, re.escape(char)) for char in folded_word)
+
+
+@dataclass
+class _Matcher:
+    """Finds the words of a text that match the query, whatever their diacritics."""
+
+    pattern: re.Pattern | None = None
+
+    @classmethod
+    def for_query(cls, parsed: ParsedQuery) -> _Matcher:
+        words: set[str] = set()
+        prefixes: set[str] = set()
+        cjk: set[str] = set()
+        for clause in parsed.highlight_terms():
+            cjk.update(_CJK_RUN_RE.findall(unicodedata.normalize("NFKC", clause.text)))
+            for index, token in enumerate(clause.folded):
+                if has_cjk(token):
+                    continue
+                if clause.prefix and index == len(clause.tokens) - 1:
+                    prefixes.add(token)
+                else:
+                    words.add(token)
+        alternatives = [rf"(?<!\w){_word_pattern(word)}(?!\w)" for word in sorted(words, key=len, reverse=True)]
+        alternatives += [rf"(?<!\w){_word_pattern(prefix)}\w*" for prefix in sorted(prefixes, key=len, reverse=True)]
+        alternatives += [re.escape(run) for run in sorted(cjk, key=len, reverse=True)]
+        return cls(re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None)
+
+    def __bool__(self) -> bool:
+        return self.pattern is not None
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every matching stretch of ``text``."""
+        if self.pattern is None:
+            return []
+        return [match.span() for match in self.pattern.finditer(text)]
+
+
+def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _mark(text: str, spans: list[tuple[int, int]]) -> SafeString:
+    parts: list[str] = []
+    position = 0
+    for start, end in spans:
+        parts.append(escape(text[position:start]))
+        parts.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 (every piece is escaped above)
+
+
+def snippet(parsed: ParsedQuery, *texts: str, length: int = 220) -> SafeString:
+    """An HTML-safe excerpt of ``texts`` around the best matches, each match
+    in ``<mark>``. Without matches, the beginning of the first text."""
+    matcher = _Matcher.for_query(parsed)
+    candidates = [clean(text[:SNIPPET_SCAN_LENGTH]).strip() for text in texts if text and text.strip()]
+    if not candidates:
+        return mark_safe("")
+    best_text, best_spans, best_score = candidates[0], [], 0
+    if matcher:
+        for text in candidates:
+            spans = _merge(matcher.spans(text))
+            if not spans:
+                continue
+            window_start, score = _best_window(text, spans, length)
+            if score > best_score:
+                best_score = score
+                window_end = min(len(text), window_start + length)
+                window = text[window_start:window_end]
+                best_text = ("…" if window_start else "") + window + ("…" if window_end < len(text) else "")
+                shift = window_start - (1 if window_start else 0)
+                best_spans = [
+                    (start - shift, end - shift) for start, end in spans if start >= window_start and end <= window_end
+                ]
+    if not best_spans:
+        return _mark(_shorten(best_text, length), [])
+    return _mark(best_text, best_spans)
+
+
+def _best_window(text: str, spans: list[tuple[int, int]], length: int) -> tuple[int, int]:
+    """Start of the ``length``-character window holding the most matches,
+    moved back to a word boundary, and how many matches it holds."""
+    best_start, best_count = 0, 0
+    for index, (start, _end) in enumerate(spans):
+        count = sum(1 for other_start, other_end in spans[index:] if other_end <= start + length)
+        if count > best_count:
+            best_start, best_count = start, count
+    if best_start + length >= len(text):
+        best_start = max(0, len(text) - length)
+    else:
+        best_start = max(0, best_start - length // 4)
+    if best_start:
+        space = text.rfind(" ", 0, best_start + 1)
+        best_start = space + 1 if space > best_start - 20 else best_start
+    return best_start, best_count
+
+
+def _shorten(text: str, length: int) -> str:
+    if len(text) <= length:
+        return text
+    cut = text.rfind(" ", 0, length)
+    return text[: cut if cut > length // 2 else length] + "…"

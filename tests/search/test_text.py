@@ -1,0 +1,112 @@
+"""Tokens, folding, query parsing and highlighting: the language rules every backend shares."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from search.text import (
+    MAX_CLAUSES,
+    MAX_QUERY_LENGTH,
+    QueryError,
+    cjk_chars,
+    fold,
+    index_text,
+    parse_query,
+    snippet,
+    tokens,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Rượu ngô Bắc Hà", "ruou ngo bac ha"),
+        ("Lào Cai", "lao cai"),
+        ("Đỉnh Fansipan, ĐƯỜNG sắt", "dinh fansipan, duong sat"),
+        ("Mù Cang Chải", "mu cang chai"),
+        ("Thổ cẩm H'Mông", "tho cam h'mong"),
+        ("Hà Nhì, Phù Lá, Giáy, Tày", "ha nhi, phu la, giay, tay"),
+    ],
+)
+def test_folding_drops_every_vietnamese_diacritic_including_d_with_stroke(text, folded):
+    assert fold(text) == folded
+
+
+def test_folding_accepts_decomposed_input():
+    assert fold(unicodedata.normalize("NFD", "Rượu ngô Đồng Văn")) == "ruou ngo dong van"
+
+
+def test_tokens_keep_diacritics_join_apostrophes_and_split_punctuation():
+    assert tokens("Người H'Mông ở Sa Pa – cc-by") == ["người", "hmông", "ở", "sa", "pa", "cc", "by"]
+    assert tokens("H’Mông") == ["hmông"]  # typographic apostrophe too
+
+
+def test_chinese_runs_become_overlapping_bigrams():
+    assert tokens("征服番西邦峰") == ["征服", "服番", "番西", "西邦", "邦峰"]
+    assert tokens("OCOP产品3143米") == ["ocop", "产品", "3143", "米"]
+    assert cjk_chars("老街老街故事") == "老 街 故 事"
+
+
+def test_index_text_is_space_separated_tokens():
+    assert index_text("Rượu ngô", "", "Bắc Hà") == "rượu ngô bắc hà"
+
+
+def test_query_syntax_words_phrases_prefixes_exclusions_and_or():
+    parsed = parse_query('rượu "ngô Bắc Hà" fansi* -sapa tea OR coffee')
+    clauses = parsed.clauses
+    assert [clause.tokens for clause in clauses] == [
+        ("rượu",), ("ngô", "bắc", "hà"), ("fansi",), ("sapa",), ("tea",), ("coffee",)
+    ]
+    assert clauses[1].phrase and clauses[2].prefix and clauses[3].negated
+    assert len(parsed.positive) == 4  # rượu, the phrase, fansi*, (tea OR coffee)
+    assert [clause.tokens for clause in parsed.positive[-1]] == [("tea",), ("coffee",)]
+    assert [clause.tokens for clause in parsed.negative] == [("sapa",)]
+
+
+def test_chinese_query_is_a_phrase_of_bigrams_and_one_character_is_special():
+    (clause,) = parse_query("玉米酒").clauses
+    assert clause.tokens == ("玉米", "米酒") and clause.phrase
+    (single,) = parse_query("茶").clauses
+    assert single.single_cjk_char
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ['"unbalanced', 'NEAR(a b', "*", "^", '"', "-", "OR", "AND NOT", "title:x", "{title}: x", "a* OR -",
+     "'; DROP TABLE search_searchdocument; --", "\x00\x01\x1b[31m", "\u202e\u200b", "%_\\", "((((", "🙂"],
+)
+def test_hostile_text_parses_into_plain_tokens(hostile):
+    parsed = parse_query(hostile)
+    for clause in parsed.clauses:
+        for token in clause.tokens:
+            assert token and all(char.isalnum() for char in token), token
+
+
+def test_limits_give_a_clear_error():
+    with pytest.raises(QueryError, match="too long"):
+        parse_query("a" * (MAX_QUERY_LENGTH + 1))
+    with pytest.raises(QueryError, match="Too many words"):
+        parse_query(" ".join(f"w{number}" for number in range(MAX_CLAUSES + 1)))
+
+
+def test_snippets_mark_matches_whatever_their_diacritics_and_escape_html():
+    html = snippet(parse_query("ruou ngo bac*"), "<b>Rượu ngô</b> Bản Phố, Bắc Hà & Sa Pa")
+    assert html == "&lt;b&gt;<mark>Rượu</mark> <mark>ngô</mark>&lt;/b&gt; Bản Phố, <mark>Bắc</mark> Hà &amp; Sa Pa"
+
+
+def test_snippets_mark_apostrophe_words_and_chinese_substrings():
+    html = snippet(parse_query("hmong 梯田"), "Người H'Mông ở 伊蒂梯田灌水季")
+    assert html == "Người <mark>H&#x27;Mông</mark> ở 伊蒂<mark>梯田</mark>灌水季"
+
+
+def test_snippets_cut_a_window_around_the_best_match():
+    text = "Mở đầu. " + "chữ " * 200 + "Rượu ngô ở đây. " + "kết " * 200
+    html = snippet(parse_query("rượu ngô"), text, length=120)
+    assert html.startswith("…") and html.endswith("…")
+    assert "<mark>Rượu</mark> <mark>ngô</mark>" in html and len(html) < 220
+
+
+def test_snippet_without_matches_is_the_beginning_of_the_text():
+    assert snippet(parse_query(""), "Một câu ngắn.") == "Một câu ngắn."

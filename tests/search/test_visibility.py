@@ -1,0 +1,125 @@
+"""Only live, approved, public items with valid rights are found; changes show at once."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from wagtail import hooks
+from wagtail.actions.unpublish_page import UnpublishPageAction
+from wagtail.models import Page, PageViewRestriction
+
+from search.query import SearchQuery
+from search.service import search
+from storybank.assets.models import LaoCaiImage
+from storybank.stories.models import StoryIndexPage, StoryPage
+from storybank.taxonomy.choices import ConsentStatus
+from tests.search.factories import make_image
+
+pytestmark = pytest.mark.django_db
+
+FANSIPAN = "Chinh phục Fansipan – nóc nhà Đông Dương"
+
+
+def found(text: str, **options) -> list[tuple[str, int]]:
+    return [(hit.object_type, hit.object_id) for hit in search(SearchQuery(text=text, per_page=100, **options)).hits]
+
+
+def fansipan_story() -> StoryPage:
+    return StoryPage.objects.get(title=FANSIPAN)
+
+
+def test_unpublished_and_deleted_pages_disappear_at_once(search_backend, index_now):
+    story = fansipan_story()
+    assert ("page", story.pk) in found("Fansipan")
+    story.unpublish()
+    index_now()
+    assert ("page", story.pk) not in found("Fansipan")
+    assert ("page", story.pk) in found("Fansipan", include_unpublished=True)  # editors still find it
+
+    story.get_latest_revision().publish()
+    index_now()
+    assert ("page", story.pk) in found("Fansipan")
+
+    Page.objects.get(pk=story.pk).delete()
+    index_now()
+    assert ("page", story.pk) not in found("Fansipan", include_unpublished=True)
+
+
+def test_unpublishing_an_index_page_withdraws_its_children(search_backend, index_now, admin_user):
+    stories = StoryIndexPage.objects.get(locale__language_code="vi")
+    before = found("Fansipan", kind=("story",), locale=("vi",))
+    assert before
+    UnpublishPageAction(stories, user=admin_user, include_descendants=True).execute()
+    index_now()
+    assert found("Fansipan", kind=("story",), locale=("vi",)) == []
+
+
+def test_private_pages_are_not_public(search_backend, index_now):
+    story = fansipan_story()
+    PageViewRestriction.objects.create(page=story, restriction_type=PageViewRestriction.LOGIN)
+    story.save_revision().publish()
+    index_now()
+    assert ("page", story.pk) not in found("Fansipan")
+    assert ("page", story.pk) in found("Fansipan", include_unpublished=True)
+
+
+def test_expired_rights_are_filtered_at_query_time(search_backend, index_now):
+    image = make_image("Ảnh quyền hạn chế Sa Pa", rights_expire_on=timezone.localdate())
+    index_now()
+    assert ("image", image.pk) in found("quyền hạn chế")
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    assert ("image", image.pk) not in found("quyền hạn chế", at=tomorrow)  # no re-indexing needed
+
+
+def story_thumbnail(story: StoryPage) -> str:
+    hits = search(SearchQuery(text="Fansipan", kind=("story",), locale=("vi",))).hits
+    return next(hit.thumbnail_url for hit in hits if hit.object_id == story.pk)
+
+
+def test_missing_consent_withdraws_an_image_and_the_thumbnail_of_pages_showing_it(search_backend, index_now):
+    story = fansipan_story()
+    thumbnail = story_thumbnail(story)
+    assert thumbnail
+    image = story.hero_image
+    image.consent_status = ConsentStatus.MISSING
+    image.save()
+    index_now()
+    assert ("image", image.pk) not in found(image.title)
+    assert story_thumbnail(story) != thumbnail  # another usable image of the story, or none
+
+
+def test_ethnic_groups_added_to_an_asset_reach_its_facets(search_backend, index_now):
+    from storybank.taxonomy.models import EthnicGroup
+
+    image = make_image("Ảnh chợ phiên Cán Cấu")
+    index_now()
+    assert ("image", image.pk) not in found("Cán Cấu", ethnic_group=("giay",))
+    image.ethnic_groups.add(EthnicGroup.in_default_locale().get(slug="giay"))
+    index_now()
+    assert ("image", image.pk) in found("Cán Cấu", ethnic_group=("giay",))
+
+
+def test_drafts_saved_in_the_admin_are_found_by_editors_only(search_backend, index_now, rf):
+    parent = StoryIndexPage.objects.get(locale__language_code="vi")
+    draft = StoryPage(title="Bản nháp: mùa hoa tam giác mạch", slug="ban-nhap-tam-giac-mach",
+                      lede="Bài viết chưa duyệt.", pillar="sapa", body=[], live=False)
+    parent.add_child(instance=draft)
+    draft.save_revision()
+    for hook in hooks.get_hooks("after_create_page"):
+        hook(rf.get("/admin/"), draft)
+    index_now()
+    assert ("page", draft.pk) not in found("tam giac mach")
+    hits = search(SearchQuery(text="tam giac mach", include_unpublished=True)).hits
+    assert [(hit.object_id, hit.status) for hit in hits] == [(draft.pk, "draft")]
+
+
+def test_a_new_translation_is_one_more_document(search_backend, index_now):
+    image = LaoCaiImage.objects.get(title="Ga Lào Cai")
+    image.localized_text = {**image.localized_text, "fr": {"alt": "Un train en gare de Lào Cai",
+                                                          "caption": "La gare de Lào Cai"}}
+    image.save()
+    index_now()
+    hits = search(SearchQuery(text="gare", locale=("fr",))).hits
+    assert [(hit.object_id, hit.title) for hit in hits] == [(image.pk, "La gare de Lào Cai")]
