@@ -54,7 +54,7 @@ def worker(*args: str) -> subprocess.Popen:
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # restores what earlier flushes removed
 def test_a_killed_worker_loses_nothing(receiver):
     if connection.vendor == "sqlite":
         assert "memory" not in connection.settings_dict["NAME"], "the worker subprocess needs a file database"

@@ -7,7 +7,9 @@ import os
 import pytest
 from django.core.management import call_command
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: an earlier transactional test (e.g. the feed worker kill test) flushes the
+# database, Wagtail's root page and collection included; this restores them first.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
