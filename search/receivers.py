@@ -1,10 +1,8 @@
 """Keeps the search index current.
 
 Everything arrives through ``storybank.core.signals.content_changed`` except
-three things it does not cover: drafts saved in the admin (Wagtail's
-``after_create_page``/``after_edit_page`` hooks, in ``wagtail_hooks``), pages
-moved in the tree (``after_move_page``) and an asset's ethnic groups, a
-many-to-many relation saved after the asset itself (``m2m_changed``).
+drafts saved in the admin, which editors search too (Wagtail's
+``after_create_page``/``after_edit_page`` hooks, in ``wagtail_hooks``).
 
 The embedded backend writes inside the changing transaction, so an
 unpublished item has left the index when that transaction commits.
@@ -17,7 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed
 
 from search.backends import get_backend
 from search.documents import object_key
@@ -41,18 +38,5 @@ def schedule_sync(object_type: str, object_id: int, *, deleted: bool = False) ->
         transaction.on_commit(lambda: sync_search_index.enqueue(object_type, object_id))
 
 
-def on_asset_groups_changed(sender: type, instance: Any, action: str, reverse: bool, **kwargs: Any) -> None:
-    if action in ("post_add", "post_remove", "post_clear") and not reverse:
-        key = object_key(instance)
-        if key is not None:
-            schedule_sync(*key)
-
-
 def connect() -> None:
-    from storybank.assets.models import LaoCaiImage, MediaAsset
-
     content_changed.connect(on_content_changed, dispatch_uid="search.content_changed")
-    for model in (LaoCaiImage, MediaAsset):
-        m2m_changed.connect(
-            on_asset_groups_changed, sender=model.ethnic_groups.through, dispatch_uid=f"search.groups.{model.__name__}"
-        )

@@ -1,5 +1,5 @@
-"""The editors' search in the Wagtail admin, and the admin actions the
-``content_changed`` signal does not announce (drafts saved, pages moved)."""
+"""The editors' search in the Wagtail admin, and the admin action the
+``content_changed`` signal does not announce (drafts saved)."""
 
 from __future__ import annotations
 
@@ -31,5 +31,5 @@ def _reindex_page(request: Any, page: Any) -> None:
         schedule_sync(*key)
 
 
-for hook_name in ("after_create_page", "after_edit_page", "after_move_page"):
+for hook_name in ("after_create_page", "after_edit_page"):
     hooks.register(hook_name, _reindex_page)

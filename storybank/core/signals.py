@@ -3,7 +3,10 @@
 The search index, the partner-feed change log and outbox, page caches and the
 audit trail all need to hear when an item's public state may have changed.
 Rather than each of them listening to half a dozen Wagtail and Django signals
-(and missing one), this module turns those into a single signal.
+(and missing one), this module turns those into a single signal. It covers
+publish, unpublish and delete of content pages; every save, delete and
+ethnic-group change of assets; page moves and view restrictions (which
+change the visibility of a whole branch).
 
 It is sent synchronously, inside the transaction that made the change, so a
 receiver that writes to the database (the feed outbox) commits or rolls back
@@ -20,9 +23,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 #: ``sender`` is the model class; keyword arguments ``instance`` and ``change``.
 content_changed = Signal()
@@ -67,8 +70,42 @@ def _on_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
         announce(instance, Change.DELETED)
 
 
+def _announce_branch(page: Any) -> None:
+    """Announce every content page at or below ``page`` (drafts included)."""
+    from wagtail.models import Page
+
+    from storybank.core.listing import content_page_models
+
+    for descendant in Page.objects.descendant_of(page, inclusive=True).type(*content_page_models()).specific():
+        announce(descendant, Change.PUBLISHED)
+
+
+def _on_view_restriction_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    """A view restriction makes a whole branch private, or public again."""
+    from wagtail.models import Page
+
+    try:
+        page = instance.page
+    except Page.DoesNotExist:  # the page is being deleted with its restriction
+        return
+    _announce_branch(page)
+
+
+def _on_page_moved(sender: type, instance: Any, **kwargs: Any) -> None:
+    """A moved branch may now sit under a private (or public) parent."""
+    _announce_branch(instance)
+
+
+def _on_asset_groups_changed(sender: type, instance: Any, action: str, reverse: bool, **kwargs: Any) -> None:
+    """An asset's ethnic groups are saved after the asset itself."""
+    if not reverse and action in ("post_add", "post_remove", "post_clear"):
+        announce(instance, Change.PUBLISHED)
+
+
 def connect() -> None:
     """Wire Wagtail's and Django's signals to ``content_changed`` (from ``CoreConfig.ready``)."""
+    from wagtail.models import PageViewRestriction
+
     from storybank.assets.models import LaoCaiImage, MediaAsset
 
     page_published.connect(_on_page_published, dispatch_uid="core.content_changed.published")
@@ -77,3 +114,10 @@ def connect() -> None:
     for asset_model in (LaoCaiImage, MediaAsset):
         uid = f"core.content_changed.{asset_model.__name__}"
         post_save.connect(_on_asset_saved, sender=asset_model, dispatch_uid=uid)
+        m2m_changed.connect(_on_asset_groups_changed, sender=asset_model.ethnic_groups.through, dispatch_uid=uid)
+    post_page_move.connect(_on_page_moved, dispatch_uid="core.content_changed.moved")
+    for restriction_signal in (post_save, post_delete):
+        restriction_signal.connect(
+            _on_view_restriction_changed, sender=PageViewRestriction,
+            dispatch_uid=f"core.content_changed.restriction.{restriction_signal is post_save}",
+        )

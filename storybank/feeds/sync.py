@@ -24,10 +24,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from wagtail.models import Page, PageViewRestriction
 
 from storybank.assets.models import LaoCaiImage, MediaAsset
-from storybank.core.listing import content_page_models
 from storybank.core.signals import content_changed
 
 from .formats import FRAGMENTS_VERSION, Row, formats, fragment_field, render_fragments
@@ -210,20 +208,6 @@ def on_content_changed(sender: type, instance: Any, change: str, **kwargs: Any) 
     reconcile_everywhere(affected_keys(instance))
 
 
-def on_view_restriction_changed(sender: type, instance: PageViewRestriction, **kwargs: Any) -> None:
-    """A restriction makes a whole branch private (or public again); no
-    ``content_changed`` is sent for that, so this is the only way in."""
-    try:
-        page = instance.page
-    except Page.DoesNotExist:
-        return
-    pages = Page.objects.descendant_of(page, inclusive=True).type(*content_page_models())
-    keys: set[str] = set()
-    for descendant in pages.only("pk", "translation_key"):
-        keys.update(translation_group_keys(descendant))
-    reconcile_everywhere(sorted(keys))
-
-
 def on_term_changed(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     """A renamed place (new coordinates, a new translation of a group's
     name…) changes every item that shows it. Nothing announces taxonomy
@@ -246,10 +230,6 @@ def connect() -> None:
     for model in (EthnicGroup, Place, Topic, ContributingUnit):
         post_save.connect(on_term_changed, sender=model, dispatch_uid=f"feeds.term_saved.{model.__name__}")
         post_delete.connect(on_term_changed, sender=model, dispatch_uid=f"feeds.term_deleted.{model.__name__}")
-    post_save.connect(on_view_restriction_changed, sender=PageViewRestriction, dispatch_uid="feeds.restriction_saved")
-    post_delete.connect(
-        on_view_restriction_changed, sender=PageViewRestriction, dispatch_uid="feeds.restriction_deleted"
-    )
 
 
 

@@ -89,3 +89,30 @@ def test_publish_unpublish_delete_and_asset_saves_are_announced(demo, changes):
     assert (LaoCaiImage, image.pk, Change.PUBLISHED) in changes
     # Index and home pages are not items of the bank: nothing is announced for them.
     assert all(sender in (StoryPage, LaoCaiImage) for sender, _pk, _change in changes)
+
+
+def test_view_restrictions_and_moves_announce_every_content_page_of_the_branch(demo, changes):
+    story = a_story()
+    index = story.get_parent()
+    stories_below = set(StoryPage.objects.child_of(index).values_list("pk", flat=True))
+
+    restriction = PageViewRestriction.objects.create(page=index, restriction_type=PageViewRestriction.LOGIN)
+    announced = {pk for sender, pk, change in changes if sender is StoryPage and change == Change.PUBLISHED}
+    assert announced == stories_below
+
+    changes.clear()
+    restriction.delete()
+    announced = {pk for sender, pk, change in changes if sender is StoryPage and change == Change.PUBLISHED}
+    assert announced == stories_below
+
+    changes.clear()
+    story.move(index, pos="first-child")
+    assert (StoryPage, story.pk, Change.PUBLISHED) in changes
+
+
+def test_an_assets_ethnic_groups_are_announced_after_the_asset(demo, changes):
+    from storybank.taxonomy.models import EthnicGroup
+
+    image = LaoCaiImage.objects.order_by("pk").first()
+    image.ethnic_groups.add(EthnicGroup.objects.filter(locale__language_code="vi").first())
+    assert (LaoCaiImage, image.pk, Change.PUBLISHED) in changes

@@ -65,6 +65,18 @@ def test_private_pages_are_not_public(search_backend, index_now):
     assert ("page", story.pk) in found("Fansipan", include_unpublished=True)
 
 
+def test_a_restriction_on_a_parent_page_withdraws_its_children_at_once(search_backend, index_now):
+    story = fansipan_story()
+    restriction = PageViewRestriction.objects.create(
+        page=story.get_parent(), restriction_type=PageViewRestriction.LOGIN
+    )
+    index_now()
+    assert ("page", story.pk) not in found("Fansipan")
+    restriction.delete()
+    index_now()
+    assert ("page", story.pk) in found("Fansipan")
+
+
 def test_expired_rights_are_filtered_at_query_time(search_backend, index_now):
     image = make_image("Ảnh quyền hạn chế Sa Pa", rights_expire_on=timezone.localdate())
     index_now()
