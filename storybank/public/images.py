@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from media_pipeline.renditions import PipelineFilter
 
@@ -61,5 +62,5 @@ def responsive_img(image: Any, shape_name: str, *, css_class: str = "", loading:
         image.alt_for() if alt is None else alt,
         format_html(' class="{}"', css_class) if css_class else "",
         format_html(' loading="{}"', loading) if loading else "",
-        format_html(' decoding="async"') if loading == "lazy" else format_html(' fetchpriority="high"'),
+        mark_safe(' decoding="async"' if loading == "lazy" else ' fetchpriority="high"'),
     )

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
@@ -108,7 +107,8 @@ def share_image(image: Any, request: HttpRequest | None) -> ShareImage | None:
 
 
 def describe(text: str) -> str:
-    text = " ".join(strip_tags(text or "").split())
+    """A one-line description (the fields it comes from are plain text)."""
+    text = " ".join((text or "").split())
     return text if len(text) <= DESCRIPTION_LIMIT else text[: DESCRIPTION_LIMIT - 1].rstrip() + "…"
 
 
