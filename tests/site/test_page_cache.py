@@ -54,7 +54,8 @@ WRAPPED += [CACHE, f"{__name__}.InnerMiddleware"]
 
 @pytest.fixture
 def story(demo):
-    return StoryPage.objects.live().filter(locale__language_code="vi", hero_image__isnull=False).order_by("-first_published_at").first()
+    stories = StoryPage.objects.live().filter(locale__language_code="vi", hero_image__isnull=False)
+    return stories.order_by("-first_published_at").first()
 
 
 def test_a_hit_replays_the_whole_response_and_outer_middleware_sees_every_request(story, client):

@@ -162,7 +162,7 @@ def test_listing_collection_page(demo, client, model, language):
     listed = [(item["position"], item["name"], item["url"]) for item in collection["mainEntity"]["itemListElement"]]
     html = client.get(path_of(page.get_full_url())).content.decode()
     assert listed, "the listing lists its items"
-    for position, name, url in listed:
+    for _position, name, url in listed:
         assert f'href="{path_of(url)}">{name}</a>' in html.replace("&#x27;", "'")
     assert [position for position, _name, _url in listed] == list(range(1, len(listed) + 1))
 
