@@ -19,13 +19,19 @@ from storybank.public.seo import PageMeta, absolute, describe, language_name, pl
 
 
 def live_locale_homes(request: HttpRequest | None) -> dict[str, Page]:
-    """The live public home page of each language of the site, by language code."""
+    """The live public home page of each language of the site, by language code (once per request)."""
+    cached = getattr(request, "_public_locale_homes", None)
+    if cached is not None:
+        return cached
     site = (Site.find_for_request(request) if request is not None else None) or Site.objects.filter(
         is_default_site=True).first()
-    if site is None:
-        return {}
-    homes = site.root_page.get_translations(inclusive=True).live().public().select_related("locale")
-    return {home.locale.language_code: home for home in homes}
+    homes = {}
+    if site is not None:
+        pages = site.root_page.get_translations(inclusive=True).live().public().select_related("locale")
+        homes = {home.locale.language_code: home for home in pages}
+    if request is not None:
+        request._public_locale_homes = homes
+    return homes
 
 
 def current_home(request: HttpRequest) -> Page:
@@ -42,9 +48,10 @@ def view_alternates(request: HttpRequest, path_for: Any) -> list[PageTranslation
     from django.conf import settings
 
     current = get_language()
+    homes = live_locale_homes(request)
     found = []
     for code, _name in settings.LANGUAGES:
-        home = live_locale_homes(request).get(code)
+        home = homes.get(code)
         if home is None:
             continue
         with override(code):
