@@ -15,7 +15,7 @@ from django import forms
 from django.conf import settings
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
@@ -105,7 +105,7 @@ class Listing:
         return self.page.start_index() - 1 if self.total else 0
 
 
-def build_listing(request: HttpRequest, queryset: QuerySet, form: ListingFilterForm, order: tuple[str, ...]) -> Listing:
+def build_listing(request: HttpRequest, queryset: QuerySet, form: ListingFilterForm, order: tuple[Any, ...]) -> Listing:
     """Filter ``queryset`` (public pages only) by ``form``, order and paginate it."""
     queryset = public_pages(queryset)
     invalid = form.is_bound and not form.is_valid()
@@ -145,7 +145,7 @@ def listing_context(index: Page, request: HttpRequest) -> dict[str, Any]:
     if isinstance(index, StoryIndexPage):
         children = StoryPage.objects.child_of(index)
         form = StoryFilterForm(filter_data(request, StoryFilterForm), places=used_places(children))
-        order: tuple[str, ...] = ("-first_published_at", "pk")
+        order: tuple[Any, ...] = (F("first_published_at").desc(nulls_last=True), "pk")
     elif isinstance(index, OCOPIndexPage):
         children = OCOPProductPage.objects.child_of(index)
         form = ProductFilterForm(filter_data(request, ProductFilterForm))

@@ -100,7 +100,7 @@ def test_a_new_story_appears_in_its_listing(story, client):
     index = StoryIndexPage.objects.get(locale__language_code="vi")
     client.get(index.url)
     new = StoryPage(title="Mùa hoa mận Bắc Hà", slug="mua-hoa-man-bac-ha", lede="Hoa mận nở trắng.",
-                    pillar="sapa", body=[])
+                    pillar="sapa", body=[], live=False)
     index.add_child(instance=new)
     assert "Mùa hoa mận Bắc Hà" not in client.get(index.url).content.decode()  # a draft is not shown
     new.save_revision().publish()
