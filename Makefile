@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test install install-test catalogues lint browser-deps serve
+.PHONY: demo test install install-test catalogues messages lint browser-deps serve
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -39,11 +39,21 @@ test: install-test catalogues browser-deps
 	$(PY) -m pytest
 	DATABASE_URL=$(PG_TEST_URL) REQUIRE_POSTGRES=1 $(PY) -m pytest -m "not browser"
 
-## Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+## Debian's Chromium for the browser tests (Playwright drives it; no browser download), and the
+## Noto CJK fonts so screenshots of the Chinese, Japanese and Korean pages show glyphs, not boxes.
+BROWSER_PACKAGES := chromium fonts-noto-cjk
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi; }
+	@missing=""; for package in $(BROWSER_PACKAGES); do \
+	  dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Browser tests need Debian's packages:$$missing (sudo apt-get install$$missing)"; fi; fi
+
+## make messages: regenerate the interface catalogues of every language from the code and templates
+## (translated centrally; see README "Languages").
+MESSAGE_IGNORES := --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=static_collected --ignore=node_modules
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages --no-obsolete $(MESSAGE_IGNORES) $(foreach dir,$(notdir $(wildcard locales/*)),--locale=$(dir))
 
 lint: install-test
 	$(PY) -m ruff check .

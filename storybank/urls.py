@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from storybank.core import views as core_views
+from storybank.public import views as public_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -13,7 +14,8 @@ urlpatterns = [
     path("api/v1/", include("search.api_urls")),
     path("feeds/", include("storybank.feeds.urls")),
     path("press/", include("media_pipeline.urls")),
-    path("sitemap.xml", core_views.sitemap, name="sitemap"),
+    path("sitemap.xml", public_views.sitemap_index, name="sitemap"),
+    path("sitemap-<str:code>.xml", public_views.sitemap_locale, name="sitemap_locale"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("healthz", core_views.healthz, name="healthz"),
 ]
@@ -28,6 +30,7 @@ if settings.DEBUG:
 # language (cookie, then Accept-Language, then Vietnamese).
 urlpatterns += i18n_patterns(
     path("", include("search.urls")),  # the public and journalists' search page
+    path("", include("storybank.public.urls")),  # place pages
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

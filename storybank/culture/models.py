@@ -3,8 +3,6 @@ architecture and scripts of the province's ethnic groups."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, InlinePanel
@@ -13,10 +11,11 @@ from wagtail.search import index
 
 from storybank.core.blocks import CultureBodyBlock
 from storybank.core.models import ContentPage, EthnicGroupLink, NormalizedTextPage, PlaceLink, parental_key
+from storybank.public.listings import FilteredListingMixin
 from storybank.taxonomy.choices import CultureCategory, Pillar
 
 
-class CultureIndexPage(NormalizedTextPage):
+class CultureIndexPage(FilteredListingMixin, NormalizedTextPage):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = NormalizedTextPage.content_panels + [FieldPanel("intro")]
@@ -26,10 +25,6 @@ class CultureIndexPage(NormalizedTextPage):
     class Meta:
         verbose_name = _("culture index")
 
-    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context(request, *args, **kwargs)
-        context["children"] = CultureEntryPage.objects.child_of(self).live().public().order_by("title")
-        return context
 
 
 class CultureEntryPage(ContentPage):

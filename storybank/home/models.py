@@ -36,7 +36,9 @@ class HomePage(LocaleRootPage):
 
     def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from storybank.core.listing import latest_content
+        from storybank.public.home import home_context
 
         context = super().get_context(request, *args, **kwargs)
         context["latest"] = latest_content(self.locale, limit=6)
+        context.update(home_context(self, request))
         return context

@@ -15,6 +15,7 @@ from wagtail.search import index
 
 from storybank.core.blocks import SellerBlock
 from storybank.core.models import ContentPage, NormalizedTextPage, parental_key
+from storybank.public.listings import FilteredListingMixin
 from storybank.taxonomy.choices import OCOPProductGroup
 from storybank.taxonomy.models import Place, default_locale_only
 
@@ -37,7 +38,7 @@ class OCOPProductForm(WagtailAdminPageForm):
             self.fields["star_rating"].error_messages["invalid_choice"] = OCOP_RATING_MESSAGE
 
 
-class OCOPIndexPage(NormalizedTextPage):
+class OCOPIndexPage(FilteredListingMixin, NormalizedTextPage):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = NormalizedTextPage.content_panels + [FieldPanel("intro")]
@@ -47,12 +48,6 @@ class OCOPIndexPage(NormalizedTextPage):
     class Meta:
         verbose_name = _("OCOP product index")
 
-    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context(request, *args, **kwargs)
-        context["children"] = (
-            OCOPProductPage.objects.child_of(self).live().public().order_by("-star_rating", "title")
-        )
-        return context
 
 
 class OCOPProductPage(ContentPage):

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "storybank.feeds",
     "storybank.governance",
     "storybank.analytics",
+    "storybank.public",
     "search",
     "media_pipeline",
     # Wagtail and translation.
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so every middleware above still sees cache hits (see PUBLIC_PAGE_CACHE_SECONDS).
+    "storybank.public.cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "storybank.urls"
@@ -267,4 +270,19 @@ FEEDS_PUSH_CONCURRENCY = int(os.environ.get("FEEDS_PUSH_CONCURRENCY", "8"))  # s
 
 
 # --- public site (templates/, caching, static files) -----------------------
+# Whole anonymous responses of /<lang>/… pages and the sitemaps are cached (in CACHES, Redis when
+# REDIS_URL is set) until anything they show changes; 0 turns the page cache off.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "3600"))
+# Search results follow the search index, which Elasticsearch updates a few seconds after a change.
+PUBLIC_SEARCH_CACHE_SECONDS = int(os.environ.get("PUBLIC_SEARCH_CACHE_SECONDS", "60"))
+PUBLIC_SEARCH_PATH_SUFFIX = "search/"
+PUBLIC_PAGE_CACHE_ALIAS = "default"
+PUBLIC_PAGE_CACHE_EXTRA_PATHS = ["/sitemap"]
+# Listing pages (stories, products, culture, places).
+PUBLIC_LISTING_PAGE_SIZE = 12
+# Map tiles, loaded only when the visitor opens a place page with a network; the page works without them.
+PUBLIC_MAP_TILE_URL = os.environ.get("PUBLIC_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+PUBLIC_MAP_ATTRIBUTION = os.environ.get(
+    "PUBLIC_MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)
 

@@ -33,10 +33,12 @@ def register_missing_language_info() -> None:
     language switcher could not name the language.
     """
     for code, english_name, local_name in CONTENT_LANGUAGES:
-        django_locale.LANG_INFO.setdefault(
+        info = django_locale.LANG_INFO.setdefault(
             code,
             {"bidi": False, "code": code, "name": english_name, "name_local": local_name},
         )
+        # Our own spelling, NFC-normalised: Django's "Tiếng Việt" is decomposed (NFD).
+        info["name_local"] = local_name
 
 
 register_missing_language_info()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, InlinePanel
@@ -19,10 +17,11 @@ from storybank.core.models import (
     TopicLink,
     parental_key,
 )
+from storybank.public.listings import FilteredListingMixin
 from storybank.taxonomy.choices import Pillar
 
 
-class StoryIndexPage(NormalizedTextPage):
+class StoryIndexPage(FilteredListingMixin, NormalizedTextPage):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = NormalizedTextPage.content_panels + [FieldPanel("intro")]
@@ -32,10 +31,6 @@ class StoryIndexPage(NormalizedTextPage):
     class Meta:
         verbose_name = _("story index")
 
-    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context(request, *args, **kwargs)
-        context["children"] = StoryPage.objects.child_of(self).live().public().order_by("-first_published_at")
-        return context
 
 
 class StoryPage(ContentPage):

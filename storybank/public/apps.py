@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicSiteConfig(AppConfig):
+    """The public multilingual site: page cache, SEO, listings and place pages."""
+
+    name = "storybank.public"
+    label = "public"
+    verbose_name = _("Public site")
+
+    def ready(self) -> None:
+        from storybank.public import receivers
+
+        receivers.connect()

@@ -1,0 +1,336 @@
+"""What a public page says about itself to search engines and social
+networks: canonical URL, hreflang alternates, Open Graph and Twitter card
+tags with the Facebook-size rendition, and schema.org JSON-LD.
+
+Every value comes from what the page shows (title, lede, hero image while it
+is public, places, ethnic groups), so a test can compare one with the other.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from wagtail.models import Page, Site
+
+from media_pipeline.renditions import PRESETS
+from storybank.core.i18n import PageTranslation, live_translations
+from storybank.core.visibility import is_asset_public
+
+#: Open Graph wants language_TERRITORY; languages without one (H'Mông) are left out.
+OG_LOCALES = {"vi": "vi_VN", "en": "en_US", "zh-hans": "zh_CN", "fr": "fr_FR", "ko": "ko_KR", "ja": "ja_JP"}
+SHARE_PRESET = "facebook"
+GOOGLE_HEADLINE_LIMIT = 110
+DESCRIPTION_LIMIT = 200
+
+
+@dataclass
+class ShareImage:
+    url: str
+    width: int
+    height: int
+    alt: str
+    credit: str
+    licence_url: str
+    credit_url: str
+
+
+@dataclass
+class PageMeta:
+    """Everything ``includes/seo_head.html`` prints."""
+
+    title: str
+    description: str
+    canonical: str
+    language: str
+    alternates: list[PageTranslation] = field(default_factory=list)
+    og_type: str = "website"
+    image: ShareImage | None = None
+    jsonld: dict[str, Any] | None = None
+    noindex: bool = False
+
+    @property
+    def og_locale(self) -> str:
+        return OG_LOCALES.get(self.language, "")
+
+    @property
+    def og_locale_alternates(self) -> list[str]:
+        return [OG_LOCALES[t.language_code] for t in self.alternates
+                if not t.is_current and t.language_code in OG_LOCALES]
+
+    @property
+    def jsonld_text(self) -> str:
+        return jsonld_dumps(self.jsonld) if self.jsonld else ""
+
+
+def jsonld_dumps(data: Any) -> str:
+    """JSON safe inside ``<script>``: ``<``, ``>`` and ``&`` escaped as in Django's json_script."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+
+
+# --- addresses -----------------------------------------------------------------
+def site_root_url(request: HttpRequest | None) -> str:
+    site = Site.find_for_request(request) if request is not None else None
+    site = site or Site.objects.filter(is_default_site=True).first()
+    if site is not None:
+        return site.root_url
+    return request.build_absolute_uri("/").rstrip("/") if request is not None else ""
+
+
+def absolute(request: HttpRequest | None, path: str) -> str:
+    return path if path.startswith(("http://", "https://")) else site_root_url(request) + path
+
+
+def preset_size(preset: str) -> tuple[int, int]:
+    """(width, height) of a ``fill-WxH`` preset."""
+    width, height = PRESETS[preset].split("-", 1)[1].split("x")
+    return int(width), int(height)
+
+
+def share_image(image: Any, request: HttpRequest | None) -> ShareImage | None:
+    """The Facebook-size (1200 × 630) JPEG rendition, through the press download address."""
+    if image is None or not is_asset_public(image):
+        return None
+    width, height = preset_size(SHARE_PRESET)
+    return ShareImage(
+        url=absolute(request, reverse("press:rendition", args=[image.pk, SHARE_PRESET])),
+        width=width, height=height, alt=image.alt_for(), credit=image.credit,
+        licence_url=image.licence_url,
+        credit_url=absolute(request, reverse("press:credit", args=[image.pk]) + f"?locale={get_language()}"),
+    )
+
+
+def describe(text: str) -> str:
+    """A one-line description (the fields it comes from are plain text)."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= DESCRIPTION_LIMIT else text[: DESCRIPTION_LIMIT - 1].rstrip() + "…"
+
+
+# --- schema.org pieces -------------------------------------------------------------
+def image_object(image: ShareImage) -> dict[str, Any]:
+    data = {"@type": "ImageObject", "url": image.url, "width": image.width, "height": image.height,
+            "caption": image.alt, "creditText": image.credit, "acquireLicensePage": image.credit_url}
+    if image.licence_url:
+        data["license"] = image.licence_url
+    return data
+
+
+def publisher(request: HttpRequest | None) -> dict[str, Any]:
+    return {"@type": "Organization", "name": _("Lào Cai Story"), "url": site_root_url(request) + "/"}
+
+
+def place_node(place: Any, request: HttpRequest | None) -> dict[str, Any]:
+    return {
+        "@type": "Place",
+        "name": place.localized_name,
+        "url": absolute(request, place_url(place)),
+        "geo": {"@type": "GeoCoordinates", "latitude": float(place.latitude), "longitude": float(place.longitude)},
+    }
+
+
+def place_url(place: Any, language: str | None = None) -> str:
+    from django.utils.translation import override
+
+    with override(language or get_language()):
+        return reverse("public:place", args=[place.slug])
+
+
+def content_common(page: Any, meta: PageMeta, request: HttpRequest | None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "name": page.title,
+        "description": meta.description,
+        "url": meta.canonical,
+        "inLanguage": page.locale.language_code,
+    }
+    if meta.image:
+        data["image"] = [image_object(meta.image)]
+    return data
+
+
+def dated(page: Any, data: dict[str, Any]) -> dict[str, Any]:
+    if page.first_published_at:
+        data["datePublished"] = page.first_published_at.isoformat()
+    if page.last_published_at:
+        data["dateModified"] = page.last_published_at.isoformat()
+    return data
+
+
+def author_of(page: Any, request: HttpRequest | None) -> dict[str, Any]:
+    unit = page.contributing_unit
+    return {"@type": "Organization", "name": unit.name} if unit else publisher(request)
+
+
+def story_jsonld(page: Any, meta: PageMeta, request: HttpRequest | None) -> dict[str, Any]:
+    data = dated(page, {
+        **content_common(page, meta, request),
+        "@type": "Article",
+        "headline": page.title[:GOOGLE_HEADLINE_LIMIT],
+        "articleSection": page.get_pillar_display(),
+        "author": author_of(page, request),
+        "publisher": publisher(request),
+        "mainEntityOfPage": meta.canonical,
+    })
+    places = [place_node(place, request) for place in page.get_places()]
+    if places:
+        data["contentLocation"] = places
+    groups = page.get_ethnic_groups()
+    if groups:
+        data["about"] = [ethnic_group_node(group) for group in groups]
+    return data
+
+
+def ethnic_group_node(group: Any) -> dict[str, Any]:
+    node = {"@type": "Thing", "name": group.localized_name}
+    if group.autonym:
+        node["alternateName"] = group.autonym
+    return node
+
+
+def ocop_review(page: Any) -> dict[str, Any]:
+    """The OCOP rating as the provincial evaluation council's review of the product."""
+    return {
+        "@type": "Review",
+        "name": _("OCOP rating"),
+        "reviewRating": {"@type": "Rating", "ratingValue": page.star_rating, "bestRating": 5, "worstRating": 1},
+        "author": {"@type": "Organization", "name": _("Lào Cai provincial OCOP evaluation council")},
+        "datePublished": str(page.certification_year),
+        "reviewBody": _("Certified %(stars)s-star OCOP product in %(year)s, decision %(decision)s.") % {
+            "stars": page.star_rating, "year": page.certification_year, "decision": page.decision_number},
+    }
+
+
+def product_jsonld(page: Any, meta: PageMeta, request: HttpRequest | None) -> dict[str, Any]:
+    commune = page.commune
+    return {
+        **content_common(page, meta, request),
+        "@type": "Product",
+        "category": page.get_product_group_display(),
+        "brand": {"@type": "Brand", "name": page.producer},
+        "manufacturer": {
+            "@type": "Organization", "name": page.producer,
+            "address": {"@type": "PostalAddress", "addressLocality": commune.localized_name,
+                        "addressRegion": "Lào Cai", "addressCountry": "VN"},
+        },
+        "countryOfOrigin": {"@type": "Country", "name": "VN"},
+        "review": ocop_review(page),
+        "additionalProperty": [
+            {"@type": "PropertyValue", "propertyID": "ocop-stars", "name": _("OCOP rating"),
+             "value": page.star_rating, "minValue": 1, "maxValue": 5, "unitText": _("stars")},
+            {"@type": "PropertyValue", "propertyID": "ocop-certification-year", "name": _("Certification year"),
+             "value": page.certification_year},
+            {"@type": "PropertyValue", "propertyID": "ocop-decision", "name": _("Decision number"),
+             "value": page.decision_number},
+        ],
+    }
+
+
+def culture_jsonld(page: Any, meta: PageMeta, request: HttpRequest | None) -> dict[str, Any]:
+    data = dated(page, {
+        **content_common(page, meta, request),
+        "@type": "CreativeWork",
+        "headline": page.title[:GOOGLE_HEADLINE_LIMIT],
+        "genre": page.get_category_display(),
+        "about": [ethnic_group_node(group) for group in page.get_ethnic_groups()],
+        "author": author_of(page, request),
+        "publisher": publisher(request),
+    })
+    places = [place_node(place, request) for place in page.get_places()]
+    if places:
+        data["spatialCoverage"] = places
+    return data
+
+
+def home_jsonld(page: Any, meta: PageMeta, request: HttpRequest | None) -> dict[str, Any]:
+    from django.utils.translation import override
+
+    with override(page.locale.language_code):
+        search_path = reverse("search:search")
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": page.title,
+        "description": meta.description,
+        "url": meta.canonical,
+        "inLanguage": page.locale.language_code,
+        "publisher": publisher(request),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint",
+                       "urlTemplate": absolute(request, search_path) + "?q={search_term_string}"},
+            "query-input": "required name=search_term_string",
+        },
+    }
+
+
+def collection_jsonld(title: str, meta: PageMeta, items: list[tuple[str, str]], offset: int = 0) -> dict[str, Any]:
+    """A listing: ``items`` are (name, absolute url) of what the page lists, in order."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "name": title,
+        "description": meta.description,
+        "url": meta.canonical,
+        "inLanguage": meta.language,
+        "mainEntity": {
+            "@type": "ItemList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": offset + number, "name": name, "url": url}
+                for number, (name, url) in enumerate(items, start=1)
+            ],
+        },
+    }
+
+
+# --- whole pages ----------------------------------------------------------------------
+def page_meta(page: Page, request: HttpRequest | None, context: dict[str, Any] | None = None) -> PageMeta:
+    """Meta of a Wagtail page; listings pass their context (the listed items)."""
+    from storybank.culture.models import CultureEntryPage
+    from storybank.home.models import HomePage
+    from storybank.products.models import OCOPProductPage
+    from storybank.stories.models import StoryPage
+
+    context = context or {}
+    language = page.locale.language_code
+    description = page.search_description or getattr(page, "lede", "") or getattr(page, "intro", "") \
+        or getattr(page, "hero_text", "")
+    meta = PageMeta(
+        title=page.seo_title or page.title,
+        description=describe(description),
+        canonical=page.get_full_url(request),
+        language=language,
+        alternates=live_translations(page, request),
+    )
+    listing = context.get("listing")
+    if listing is not None and listing.page_number > 1:
+        meta.canonical += f"?page={listing.page_number}"
+    meta.image = share_image(getattr(page, "hero_image", None), request)
+    if isinstance(page, StoryPage):
+        meta.og_type, meta.jsonld = "article", story_jsonld(page, meta, request)
+    elif isinstance(page, OCOPProductPage):
+        meta.jsonld = product_jsonld(page, meta, request)
+    elif isinstance(page, CultureEntryPage):
+        meta.og_type, meta.jsonld = "article", culture_jsonld(page, meta, request)
+    elif isinstance(page, HomePage):
+        meta.jsonld = home_jsonld(page, meta, request)
+    elif listing is not None:
+        meta.jsonld = collection_jsonld(
+            meta.title, meta, [(item.title, item.get_full_url(request)) for item in listing.items],
+            offset=listing.offset,
+        )
+    if listing is not None and listing.filtered:
+        meta.noindex = True  # filtered views are many; the unfiltered listing is the one to index
+    return meta
+
+
+def language_name(code: str) -> str:
+    """The language's name in itself (Tiếng Việt, 简体中文…), for the switcher."""
+    from django.utils.translation import get_language_info
+
+    return get_language_info(code)["name_local"]

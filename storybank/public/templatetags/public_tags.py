@@ -1,0 +1,76 @@
+"""Template tags of the public site: page meta (SEO and sharing), responsive
+images, the site navigation and small formatting helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from storybank.core.visibility import is_asset_public
+from storybank.public import images, seo
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def page_meta(context: template.Context) -> seo.PageMeta | None:
+    """The view's ``meta``, or the meta of the Wagtail ``page`` being served,
+    or a plain one for other views (the search page)."""
+    if context.get("meta") is not None:
+        return context["meta"]
+    request = context.get("request")
+    page = context.get("page")
+    if page is not None and hasattr(page, "locale"):
+        return seo.page_meta(page, request, context.flatten())
+    if request is None:
+        return None
+    from storybank.public.views import view_meta
+
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name == "search:search":
+        meta = view_meta(request, _("Search"), _("Search stories, products, culture, photos and media"),
+                         noindex=True)
+        meta.jsonld = {"@context": "https://schema.org", "@type": "SearchResultsPage", "name": meta.title,
+                       "url": meta.canonical, "inLanguage": meta.language}
+        return meta
+    return view_meta(request, _("Lào Cai Story"), "")
+
+
+@register.simple_tag
+def responsive_image(image: Any, shape: str, css_class: str = "", loading: str = "lazy") -> SafeString | str:
+    """A ``srcset`` image, or nothing when the image is missing or not public."""
+    if not is_asset_public(image):
+        return ""
+    return images.responsive_img(image, shape, css_class=css_class, loading=loading)
+
+
+@register.simple_tag(takes_context=True)
+def site_nav(context: template.Context) -> dict[str, Any]:
+    """The home page and sections of the language being shown (for the header and footer)."""
+    request = context.get("request")
+    if request is None:
+        return {}
+    cached = getattr(request, "_public_site_nav", None)
+    if cached is not None:
+        return cached
+    from storybank.public.home import locale_sections
+    from storybank.public.views import live_locale_homes
+
+    home = live_locale_homes(request).get(get_language())
+    nav = {"home": home, "sections": locale_sections(home) if home else {}}
+    request._public_site_nav = nav
+    return nav
+
+
+@register.filter
+def place_url(place: Any) -> str:
+    return seo.place_url(place)
+
+
+@register.filter
+def star_range(count: int) -> range:
+    return range(int(count or 0))
