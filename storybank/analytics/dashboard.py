@@ -23,7 +23,7 @@ from .reports import (
     Filters,
     Growth,
     LanguageAvailability,
-    by_dimension,
+    by_dimensions,
     by_month,
     comparison,
     full_year,
@@ -137,8 +137,8 @@ def _dimension_labels(dimension: str, values: list[Any]) -> dict[Any, str]:
     return {value: function(value) for value in values}
 
 
-def _breakdown(filters: Filters, metric: str, dimension: str, title: str, period: Any, axis: str) -> Breakdown:
-    sums = {value: figures for value, figures in by_dimension(filters, period, dimension).items() if figures[metric]}
+def _breakdown(sums: dict[Any, dict[str, int]], metric: str, dimension: str, title: str, axis: str) -> Breakdown:
+    sums = {value: figures for value, figures in sums.items() if figures[metric]}
     names = _dimension_labels(dimension, list(sums))
     ordered = sorted(sums, key=lambda value: (-sums[value][metric], names[value]))
     metric_name = labels.metric_label(metric)
@@ -191,12 +191,13 @@ def build(filters: Filters, metric: str = Metric.PAGE_VIEW, today: datetime.date
         ("kind", _("%(figure)s by content kind"), _("content kind")),
         ("unit", _("%(figure)s by contributing unit"), _("contributing unit")),
     ]
+    sums = by_dimensions(filters, period, [dimension for dimension, _title, _axis in dimensions] + ["detail"])
     breakdowns = [
-        _breakdown(filters, metric, dimension, title % {"figure": metric_name}, period, axis)
+        _breakdown(sums[dimension], metric, dimension, title % {"figure": metric_name}, axis)
         for dimension, title, axis in dimensions
     ]
     if metric in DETAIL_TITLES:
-        breakdowns.append(_breakdown(filters, metric, "detail", str(DETAIL_TITLES[metric]), period, _("detail")))
+        breakdowns.append(_breakdown(sums["detail"], metric, "detail", str(DETAIL_TITLES[metric]), _("detail")))
     availability = language_availability(filters)
     notes = []
     if filters.narrows_dimensions:
