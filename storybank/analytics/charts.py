@@ -185,22 +185,47 @@ def _reference_line(canvas: _Canvas, left: float, width: float, y: float, label:
     canvas.text(left + width + 6, y + 4, label, anchor="start", size=11, weight="bold")
 
 
+@dataclass
+class _Plot:
+    """The drawing area of a chart with a vertical value axis."""
+
+    canvas: _Canvas
+    left: float
+    top: float
+    width: float
+    height: float
+    low: float
+    high: float
+
+    def y(self, value: float) -> float:
+        return self.top + self.height * (self.high - value) / (self.high - self.low)
+
+    def category_label(self, x: float, category: str) -> None:
+        size = 11 if len(self.canvas.chart.categories) <= 8 else 10
+        self.canvas.text(x, self.top + self.height + 18, category, size=size)
+
+
+def _vertical_plot(chart: Chart, width: int, height: int, *, top: float, right: float,
+                   reference: Number | None = None) -> _Plot:
+    """Canvas, title, legend, gridlines and axis titles of a bar or line chart."""
+    _colour(chart.series)
+    canvas = _Canvas(chart, width, height)
+    left, bottom = 76.0, 58.0
+    ticks, low, high = _value_range(chart, reference)
+    plot = _Plot(canvas, left, top, width - left - right, height - top - bottom, low, high)
+    canvas.heading()
+    canvas.legend(44)
+    _vertical_frame(canvas, chart, (left, top, plot.width, plot.height), ticks, plot.y)
+    return plot
+
+
 def bar_chart(chart: Chart, *, reference: tuple[Number, str] | None = None, width: int = 720,
               height: int = 340, colour_by_sign: bool = False) -> Chart:
     """Vertical bars, one group per category, one bar per series; ``reference``
     draws a dashed line at a value (a target) with its label."""
-    _colour(chart.series)
-    canvas = _Canvas(chart, width, height)
-    left, top, right, bottom = 76.0, 64.0 if len(chart.series) > 1 else 48.0, 110.0 if reference else 16.0, 58.0
-    plot_w, plot_h = width - left - right, height - top - bottom
-    ticks, low, high = _value_range(chart, reference[0] if reference else None)
-
-    def scale(value: float) -> float:
-        return top + plot_h * (high - value) / (high - low)
-
-    canvas.heading()
-    canvas.legend(44)
-    _vertical_frame(canvas, chart, (left, top, plot_w, plot_h), ticks, scale)
+    plot = _vertical_plot(chart, width, height, top=64.0 if len(chart.series) > 1 else 48.0,
+                          right=110.0 if reference else 16.0, reference=reference[0] if reference else None)
+    canvas, left, plot_w, scale = plot.canvas, plot.left, plot.width, plot.y
     band = plot_w / max(len(chart.categories), 1)
     bar = band * 0.72 / max(len(chart.series), 1)
     for index, category in enumerate(chart.categories):
@@ -224,8 +249,7 @@ def bar_chart(chart: Chart, *, reference: tuple[Number, str] | None = None, widt
                 label_y = y_value - 5 if value >= 0 else y_value + 13
                 canvas.text(x + (bar - 2) / 2, label_y, chart.formatter(value), size=11 if bar > 34 else 9,
                             extra=' class="kpi-value"')
-        canvas.text(left + band * index + band / 2, top + plot_h + 18, category,
-                    size=11 if len(chart.categories) <= 8 else 10)
+        plot.category_label(left + band * index + band / 2, category)
     if reference:
         _reference_line(canvas, left, plot_w, scale(reference[0]), reference[1])
     chart.svg = canvas.finish()
@@ -281,22 +305,12 @@ def horizontal_bar_chart(chart: Chart, *, width: int = 720, label_width: int = 2
 def line_chart(chart: Chart, *, width: int = 720, height: int = 340) -> Chart:
     """One line per series over the categories (months); dashed series (a
     target) are drawn without point labels; ``None`` leaves a gap (months to come)."""
-    _colour(chart.series)
-    canvas = _Canvas(chart, width, height)
-    left, top, right, bottom = 76.0, 72.0, 24.0, 58.0
-    plot_w, plot_h = width - left - right, height - top - bottom
-    ticks, low, high = _value_range(chart, None)
-
-    def scale(value: float) -> float:
-        return top + plot_h * (high - value) / (high - low)
-
-    canvas.heading()
-    canvas.legend(44)
-    _vertical_frame(canvas, chart, (left, top, plot_w, plot_h), ticks, scale)
-    step = plot_w / max(len(chart.categories), 1)
-    xs = [left + step * index + step / 2 for index in range(len(chart.categories))]
-    for index, category in enumerate(chart.categories):
-        canvas.text(xs[index], top + plot_h + 18, category, size=11 if len(chart.categories) <= 8 else 10)
+    plot = _vertical_plot(chart, width, height, top=72.0, right=24.0)
+    canvas, scale = plot.canvas, plot.y
+    step = plot.width / max(len(chart.categories), 1)
+    xs = [plot.left + step * index + step / 2 for index in range(len(chart.categories))]
+    for x, category in zip(xs, chart.categories, strict=True):
+        plot.category_label(x, category)
     for series in chart.series:
         points = [(x, scale(v), v, c) for x, v, c in zip(xs, series.values, chart.categories, strict=True)
                   if v is not None]

@@ -63,6 +63,15 @@ class Dashboard:
     languages_chart: Chart
     target_label: str
     failures: int = 0
+
+    @property
+    def share_cards(self) -> list[tuple[str, str, int, float | None]]:
+        """(key, label, items, share) of content readable in a foreign, then a minority language."""
+        return [
+            ("foreign", _("Available in a foreign language"), self.languages.foreign, self.languages.foreign_share),
+            ("minority", _("Available in a minority language"), self.languages.minority,
+             self.languages.minority_share),
+        ]
     notes: list[str] = field(default_factory=list)
     monthly_note: str = ""
 
