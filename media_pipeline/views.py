@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from wagtail.models import Locale, Page
 
+from storybank.analytics.models import DownloadType, Metric
+from storybank.analytics.recording import asset_hit, label, page_hit
 from storybank.assets.models import LaoCaiImage
 from storybank.core.listing import content_page_models
 from storybank.core.visibility import is_asset_public, is_page_public
@@ -95,7 +97,8 @@ def rendition(request: HttpRequest, image_id: int, preset: str) -> HttpResponse:
     branded = request.GET.get("branded") in ("1", "true", "yes")
     made = render(image, preset, fmt, branded=branded)
     name = download_name(image, preset + ("-branded" if branded else ""), EXTENSIONS[fmt])
-    return with_licence_link(download_response(made.file, name, MIME_TYPES[fmt]), image)
+    response = with_licence_link(download_response(made.file, name, MIME_TYPES[fmt]), image)
+    return label(response, asset_hit(image, detail=DownloadType.RENDITION))
 
 
 @press_view
@@ -105,7 +108,8 @@ def original(request: HttpRequest, image_id: int) -> HttpResponse:
     extension = image.file.name.rsplit(".", 1)[-1].lower()
     extension = "jpg" if extension == "jpeg" else extension
     content_type = MASTER_TYPES.get(extension, "application/octet-stream")
-    return with_licence_link(download_response(image.file, download_name(image, "", extension), content_type), image)
+    response = download_response(image.file, download_name(image, "", extension), content_type)
+    return label(with_licence_link(response, image), asset_hit(image, detail=DownloadType.ORIGINAL))
 
 
 @press_view
@@ -128,7 +132,7 @@ def rendition_zip(request: HttpRequest, image_id: int, preset: str) -> HttpRespo
         archive.writestr("CREDIT.txt", credit_text(image, language), compress_type=zipfile.ZIP_DEFLATED)
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{download_name(image, preset, "zip")}"'
-    return with_licence_link(response, image)
+    return label(with_licence_link(response, image), asset_hit(image, detail=DownloadType.RENDITION))
 
 
 @press_view
@@ -147,4 +151,5 @@ def kit(request: HttpRequest, page_id: int) -> HttpResponse:
         raise PressError(404, "not-found", _("There is no story, product or culture entry with this number."))
     archive = build_press_kit(page, language, request)
     name = f"lao-cai-{page.pk}-{page.slug}-{language}.zip"
-    return FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")
+    response = FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")
+    return label(response, page_hit(page, Metric.DOWNLOAD, detail=DownloadType.PRESS_KIT))

@@ -39,6 +39,13 @@ class NormalizedTextPage(Page):
         normalize_model_text(self)
         return super().save(*args, **kwargs)
 
+    def serve(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """Serve the page, labelled for analytics as a public page view (the
+        label stays on cached copies, so cached views are counted too)."""
+        from storybank.analytics.recording import label_page_view
+
+        return label_page_view(super().serve(request, *args, **kwargs), self, request)
+
 
 class LocaleRootPage(NormalizedTextPage):
     """A page at the top of a locale's tree (the home page).

@@ -36,6 +36,8 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from storybank.analytics.recording import count_delivery
+
 from .models import Delivery, DeliveryStatus, DestinationKind, PushDestination
 
 logger = logging.getLogger(__name__)
@@ -199,17 +201,19 @@ class Worker:
         now = timezone.now()
         mine = Delivery.objects.filter(pk=delivery.pk, leased_by=self.id, status=DeliveryStatus.PENDING)
         if outcome.ok:
-            mine.update(
+            if mine.update(
                 status=DeliveryStatus.DELIVERED, delivered_at=now, lease_until=None,
                 last_status_code=outcome.status_code, last_error="",
-            )
+            ):
+                count_delivery(delivery, delivered=True)
             return
         dead = delivery.attempts >= self.max_attempts
-        mine.update(
+        if mine.update(
             status=DeliveryStatus.DEAD if dead else DeliveryStatus.PENDING,
             next_attempt_at=now if dead else now + datetime.timedelta(seconds=backoff_seconds(delivery.attempts)),
             lease_until=None, last_status_code=outcome.status_code, last_error=outcome.error,
-        )
+        ):
+            count_delivery(delivery, delivered=False)
         logger.warning(
             "Delivery %s to %s failed (attempt %s%s): %s", delivery.pk, delivery.destination.target,
             delivery.attempts, ", dead-lettered" if dead else "", outcome.error,

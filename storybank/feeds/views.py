@@ -22,6 +22,9 @@ from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from storybank.analytics.models import Metric
+from storybank.analytics.recording import Hit, label
+
 from .access import Caller, Denied, authorize, identify, json_error, throttle
 from .formats import FRAGMENTS_VERSION, FeedPage, Row, formats, fragment_field
 from .items import base_url
@@ -175,7 +178,7 @@ def feed(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     response["X-LaoCai-Has-More"] = "true" if has_more else "false"
     if next_url:
         response["Link"] = f'<{next_url}>; rel="next"'
-    return response
+    return label(response, Hit(Metric.FEED_PULL, detail=feed_obj.slug))
 
 
 @require_safe

@@ -267,6 +267,14 @@ FEEDS_PUSH_CONCURRENCY = int(os.environ.get("FEEDS_PUSH_CONCURRENCY", "8"))  # s
 
 
 # --- storybank/governance/ and storybank/analytics/ -----------------------
+# Analytics counts responses labelled X-LaoCai-Count (pages, press downloads,
+# feed pulls). It must sit above any middleware that answers from a cache
+# (e.g. FetchFromCacheMiddleware) so cached pages are counted: first is safest.
+MIDDLEWARE = ["storybank.analytics.middleware.AnalyticsMiddleware", *MIDDLEWARE]
+# The plan's target: reach grows by this fraction every year (+20 %).
+ANALYTICS_YEARLY_GROWTH_TARGET = float(os.environ.get("ANALYTICS_YEARLY_GROWTH_TARGET", "0.20"))
+# Months of deterministic demo counters written by load_demo (0: none).
+ANALYTICS_DEMO_MONTHS = int(os.environ.get("ANALYTICS_DEMO_MONTHS", "24"))
 
 
 # --- public site (templates/, caching, static files) -----------------------

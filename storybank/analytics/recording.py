@@ -1,0 +1,187 @@
+"""Counting: what a hit is, how a response names it, and the atomic increment.
+
+Views do not write counters themselves. A page, a press download or a feed
+answer *labels* its response with the ``X-LaoCai-Count`` header (what was
+served, with its kind, language, pillar and unit); ``AnalyticsMiddleware``
+reads the label on the way out, decides whether the request was a person
+(or, for feeds, a partner) and increments one daily counter. Because the
+label travels with the response, a page served from a cache is still
+counted: the cached response carries the header it was rendered with.
+
+Push deliveries are counted by the delivery worker as it records each
+outcome (:func:`count_delivery`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from django.db import connection, transaction
+from django.http import HttpResponseBase
+from django.utils import timezone
+
+from .models import OTHER_PAGE_KIND, DailyCount, Metric
+
+logger = logging.getLogger(__name__)
+
+#: The response header that names what a response counts as.
+COUNT_HEADER = "X-LaoCai-Count"
+
+_FIELD_LENGTHS = {
+    field: DailyCount._meta.get_field(field).max_length for field in ("kind", "locale", "pillar", "detail")
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One countable event and its dimensions ("" means not applicable)."""
+
+    metric: str
+    kind: str = ""
+    locale: str = ""
+    pillar: str = ""
+    unit_id: int | None = None
+    detail: str = ""
+
+    # --- the response label -------------------------------------------------
+    def to_header(self) -> str:
+        values = {"m": self.metric, "k": self.kind, "l": self.locale, "p": self.pillar, "d": self.detail}
+        if self.unit_id is not None:
+            values["u"] = str(self.unit_id)
+        return urlencode({key: value for key, value in values.items() if value})
+
+    @classmethod
+    def from_header(cls, value: str) -> Hit:
+        """Parse a label; ``ValueError`` when it is not one of ours."""
+        values = dict(parse_qsl(value, keep_blank_values=False, strict_parsing=True, max_num_fields=10))
+        metric = values.get("m", "")
+        if metric not in Metric.values:
+            raise ValueError(f"unknown metric {metric!r}")
+        unit = values.get("u")
+        hit = cls(
+            metric=metric, kind=values.get("k", ""), locale=values.get("l", ""), pillar=values.get("p", ""),
+            unit_id=int(unit) if unit else None, detail=values.get("d", ""),
+        )
+        for field, length in _FIELD_LENGTHS.items():
+            if len(getattr(hit, field)) > length:
+                raise ValueError(f"{field} longer than {length} characters")
+        return hit
+
+
+# --- building hits from what was served --------------------------------------
+def page_hit(page: Any, metric: str = Metric.PAGE_VIEW, **changes: Any) -> Hit:
+    """The dimensions of a Wagtail page (a content item, or the home page and
+    section indexes, which count as ``OTHER_PAGE_KIND``)."""
+    return Hit(
+        metric=metric,
+        kind=getattr(page, "kind", "") or OTHER_PAGE_KIND,
+        locale=page.locale.language_code,
+        pillar=getattr(page, "pillar_value", "") or "",
+        unit_id=getattr(page, "contributing_unit_id", None),
+        **changes,
+    )
+
+
+def asset_hit(asset: Any, metric: str = Metric.DOWNLOAD, **changes: Any) -> Hit:
+    """The dimensions of an image or media asset (language-neutral, no pillar)."""
+    return Hit(metric=metric, kind=asset.kind, unit_id=asset.source_unit_id, **changes)
+
+
+def label(response: HttpResponseBase, hit: Hit) -> HttpResponseBase:
+    """Name what ``response`` counts as; the middleware counts it if the
+    request qualifies."""
+    response[COUNT_HEADER] = hit.to_header()
+    return response
+
+
+def label_page_view(response: HttpResponseBase, page: Any, request: Any) -> HttpResponseBase:
+    """Label a rendered page as a public page view: not for previews, nor for
+    pages behind a view restriction (a password or login is not "public")."""
+    from storybank.core.visibility import is_page_public
+
+    if getattr(request, "is_preview", False) or response.status_code != 200:
+        return response
+    try:
+        if is_page_public(page):
+            label(response, page_hit(page))
+    except Exception:  # counting must never break a page
+        logger.exception("Could not label a view of page %s", getattr(page, "pk", None))
+    return response
+
+
+# --- writing ------------------------------------------------------------------
+_UPSERT = """
+INSERT INTO {table} (day, metric, kind, locale, pillar, detail, unit_id, count)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT ({conflict}) WHERE {condition}
+DO UPDATE SET count = {table}.count + excluded.count
+"""
+
+
+def _upsert_sql(with_unit: bool) -> str:
+    table = connection.ops.quote_name(DailyCount._meta.db_table)
+    columns = "day, metric, kind, locale, pillar, detail" + (", unit_id" if with_unit else "")
+    condition = "unit_id IS NOT NULL" if with_unit else "unit_id IS NULL"
+    return _UPSERT.format(table=table, conflict=columns, condition=condition)
+
+
+def increment(hit: Hit, amount: int = 1, day: datetime.date | None = None) -> None:
+    """Add ``amount`` to the counter of ``hit`` on ``day`` (today, local time).
+
+    One ``INSERT … ON CONFLICT DO UPDATE SET count = count + n`` statement,
+    the same on SQLite and PostgreSQL: two requests counting the same thing
+    at the same moment both land, whichever creates the row. Runs in a
+    savepoint so that a failure never spoils the caller's transaction.
+    """
+    day = day or timezone.localdate()
+    params = [day, hit.metric, hit.kind, hit.locale, hit.pillar, hit.detail, hit.unit_id, amount]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_upsert_sql(hit.unit_id is not None), params)
+
+
+def count_safely(hit: Hit, amount: int = 1) -> bool:
+    """:func:`increment`, logging instead of raising: a failure to count is
+    never the visitor's problem. Returns whether the count was written."""
+    try:
+        increment(hit, amount)
+    except Exception:
+        logger.exception("Could not count %s", hit)
+        return False
+    return True
+
+
+def count_delivery(delivery: Any, delivered: bool) -> None:
+    """Count one push attempt's outcome, with the dimensions of the item it
+    carried (the page or asset if it still exists, else the feed entry's kind
+    and language). Called by the delivery worker inside its transaction."""
+    metric = Metric.PUSH_DELIVERY if delivered else Metric.PUSH_FAILURE
+    try:
+        hit = _item_hit(delivery.feed_id, delivery.item_key, metric)
+        count_safely(replace(hit, detail=delivery.feed.slug[: _FIELD_LENGTHS["detail"]]))
+    except Exception:
+        logger.exception("Could not count the outcome of delivery %s", getattr(delivery, "pk", None))
+
+
+def _item_hit(feed_id: int, item_key: str, metric: str) -> Hit:
+    from wagtail.models import Page
+
+    from storybank.assets.models import LaoCaiImage, MediaAsset
+    from storybank.feeds.items import IMAGE, MEDIA, PAGE, split_key
+    from storybank.feeds.models import FeedEntry
+
+    space, pk = split_key(item_key)
+    if space == PAGE:
+        page = Page.objects.filter(pk=pk).select_related("locale").specific().first()
+        if page is not None:
+            return page_hit(page, metric)
+    models = {IMAGE: LaoCaiImage, MEDIA: MediaAsset}
+    if space in models:
+        asset = models[space].objects.filter(pk=pk).first()
+        if asset is not None:
+            return asset_hit(asset, metric)
+    entry = FeedEntry.objects.filter(feed_id=feed_id, item_key=item_key).values("kind", "locale").first() or {}
+    return Hit(metric=metric, kind=entry.get("kind", ""), locale=entry.get("locale", ""))
