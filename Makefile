@@ -50,10 +50,11 @@ browser-deps:
 	  else echo "Browser tests need Debian's packages:$$missing (sudo apt-get install$$missing)"; fi; fi
 
 ## make messages: regenerate the interface catalogues of every language from the code and templates
-## (translated centrally; see README "Languages").
+## (English is filled from the msgids; the others are translated by people: see README "Languages").
 MESSAGE_IGNORES := --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=static_collected --ignore=node_modules
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages --no-obsolete $(MESSAGE_IGNORES) $(foreach dir,$(notdir $(wildcard locales/*)),--locale=$(dir))
+	$(PY) manage.py fill_source_catalogue
 
 lint: install-test
 	$(PY) -m ruff check .
