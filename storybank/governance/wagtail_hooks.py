@@ -36,6 +36,10 @@ def refuse_unpublishable_page(request: HttpRequest, page: Any) -> HttpResponse |
     blockers = publishing_blockers(page, user=request.user)
     if not blockers:
         return None
+    if page.live and page.live_revision_id is None:
+        # Wagtail's create view saves a page it is about to publish as live.
+        type(page).objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
+        page.live = False
     messages.error(request, _("“%(title)s” was saved as a draft but not published.") % {"title": page.title})
     for blocker in blockers:
         messages.error(request, blocker)
