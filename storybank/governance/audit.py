@@ -22,7 +22,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import LogFormatter, log
 
 from .models import ExportRecord
@@ -31,26 +32,35 @@ EXPORT_ACTION = "storybank.export"
 WITHDRAWN_ACTION = "storybank.rights_withdrawn"
 
 
+#: What was exported, for the log message (the stored ``kind`` stays language-neutral).
+EXPORT_KINDS = {
+    "press-kit": gettext_lazy("press kit"),
+    "feed-sync": gettext_lazy("full feed sync"),
+    "listing": gettext_lazy("admin listing"),
+    "report": gettext_lazy("report"),
+}
+
+
 class ExportFormatter(LogFormatter):
-    label = _("Export")
+    label = gettext_lazy("Export")
 
     def format_message(self, log_entry: Any) -> str:
         data = log_entry.data or {}
-        what = data.get("what", "")
-        parts = [str(_("Exported")), f"“{what}”" if what else ""]
+        message = _("Exported %(kind)s “%(what)s”") % {
+            "kind": EXPORT_KINDS.get(data.get("kind", ""), _("data")), "what": data.get("what", "")}
         if data.get("format"):
-            parts.append(f"({data['format']})")
+            message += f" ({data['format']})"
         if data.get("partner"):
-            parts.append(str(_("by partner %(partner)s")) % {"partner": data["partner"]})
-        return " ".join(part for part in parts if part)
+            message += " " + _("by partner %(partner)s") % {"partner": data["partner"]}
+        return message
 
 
 class RightsWithdrawnFormatter(LogFormatter):
-    label = _("Withdraw: rights expired")
+    label = gettext_lazy("Withdraw: rights expired")
 
     def format_message(self, log_entry: Any) -> str:
         data = log_entry.data or {}
-        return str(_("Withdrawn: rights expired on %(date)s; %(pages)s page(s) used it")) % {
+        return _("Withdrawn: rights expired on %(date)s; %(pages)s page(s) used it") % {
             "date": data.get("rights_expire_on", "?"), "pages": len(data.get("pages", []))}
 
 
@@ -61,15 +71,18 @@ def register_actions(actions: Any) -> None:
 
 
 def log_export(
-    what: str, *, user: Any = None, instance: Any = None, format: str = "", path: str = "", partner: str = ""
+    kind: str, what: str, *, user: Any = None, instance: Any = None, format: str = "", path: str = "",
+    partner: str = "",
 ) -> Any:
-    """Record an export in the audit trail, against ``instance`` (a page, a
-    feed…) or, for listings and reports, against an ``ExportRecord``."""
+    """Record an export in the audit trail. ``kind`` is one of
+    ``EXPORT_KINDS`` ("report" for a report another part produces, e.g. the
+    annual report), ``what`` names it. It is logged against ``instance`` (a
+    page, a feed…) or, for listings and reports, an ``ExportRecord``."""
     user = user if getattr(user, "is_authenticated", False) else None
     if instance is None:
         instance = ExportRecord.objects.create(what=what[:255], format=format, path=path[:500], user=user,
                                                partner=partner[:200])
-    data = {"what": what, "format": format, "path": path}
+    data = {"kind": kind, "what": what, "format": format, "path": path}
     if partner:
         data["partner"] = partner
     return log(instance=instance, action=EXPORT_ACTION, user=user, data=data)
@@ -106,7 +119,7 @@ class ExportAuditMiddleware:
             self.audit_feed_sync(request, match.kwargs)
         elif signed_in and request.GET.get("export") in ("csv", "xlsx") and request.path.startswith(admin_prefix()):
             title = response.get("Content-Disposition", "").partition("filename=")[2].strip('"') or request.path
-            log_export(title, user=user, format=request.GET["export"], path=request.get_full_path())
+            log_export("listing", title, user=user, format=request.GET["export"], path=request.get_full_path())
 
     def audit_press_kit(self, request: HttpRequest, page_id: Any, user: Any) -> None:
         from wagtail.models import Page
@@ -114,7 +127,8 @@ class ExportAuditMiddleware:
         page = Page.objects.filter(pk=page_id).first()
         if page is not None:
             language = request.GET.get("locale", "")
-            log_export(str(_("Press kit")), user=user, instance=page.specific, format=f"zip {language}".strip(),
+            page = page.specific
+            log_export("press-kit", page.title, user=user, instance=page, format=f"zip {language}".strip(),
                        path=request.get_full_path())
 
     def audit_feed_sync(self, request: HttpRequest, kwargs: dict[str, Any]) -> None:
@@ -127,7 +141,7 @@ class ExportAuditMiddleware:
             return  # public feeds read anonymously are not an identified export
         feed = Feed.objects.filter(slug=kwargs.get("slug")).first()
         if feed is not None:
-            log_export(str(_("Full feed sync")), instance=feed, format=str(kwargs.get("fmt", "")),
+            log_export("feed-sync", feed.title, instance=feed, format=str(kwargs.get("fmt", "")),
                        path=request.get_full_path(), partner=f"{key.partner.name} ({key.prefix}…)")
 
 

@@ -72,11 +72,9 @@ def load_governance(command: Any) -> None:
         group = group_for(spec)
         if group is None:
             continue
-        first, _space, last = full_name.rpartition(" ")
         user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User.objects.create_user(username, f"{username}@laocai.example", password,
-                                            first_name=last, last_name=first)
+        if user is None:  # Vietnamese names read family name first: the whole name is kept as written
+            user = User.objects.create_user(username, f"{username}@laocai.example", password, first_name=full_name)
             command.count("demo users")
         user.groups.add(group)
         lines.append(f"  {username:<18} {role}")
