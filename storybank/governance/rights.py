@@ -230,7 +230,9 @@ def quarantine_original(asset: Any) -> str:
         return ""
     folder, filename = os.path.split(old_name)
     stem, extension = os.path.splitext(filename)
-    new_name = os.path.join(folder, f"{stem.split('.')[0][:40]}.{secrets.token_hex(16)}{extension}")
+    # The random part comes first: Wagtail shortens long names when it names
+    # renditions, and their names must stay unguessable too.
+    new_name = os.path.join(folder, f"{secrets.token_hex(12)}-{stem.split('.')[0][:24]}{extension}")
     old_path, new_path = storage.path(old_name), storage.path(new_name)
     try:
         os.link(old_path, new_path)  # instant, even for a two-gigabyte video

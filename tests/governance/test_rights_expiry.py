@@ -66,8 +66,9 @@ def pull(client: Client, feed: Feed, since: int) -> tuple[list[dict], int]:
 
 
 def media_addresses(html: str, image: LaoCaiImage) -> list[str]:
-    stem = Path(image.file.name).stem
-    return sorted(set(re.findall(rf"/media/images/{re.escape(stem)}\.[^\"' ]+", html)))
+    """Addresses of ``image``'s renditions that the page shows."""
+    shown = set(re.findall(r"/media/images/[^\"' ]+", html))
+    return sorted(shown & {rendition.url for rendition in image.renditions.all()})
 
 
 def search_api(client: Client, text: str, **params: str) -> list[dict]:

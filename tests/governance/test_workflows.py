@@ -5,6 +5,7 @@ changes with a comment, and the consent rule on publishing."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from wagtail.models import PageLogEntry, TaskState, WorkflowState
 
@@ -47,7 +48,7 @@ def missing_consent_image() -> LaoCaiImage:
     return image
 
 
-def test_a_sensitive_story_needs_the_editor_and_then_the_sensitive_reviewer(as_role):
+def test_a_sensitive_story_needs_the_editor_and_then_the_sensitive_reviewer(as_role, mailoutbox):
     page = submitted_story(as_role, "tuyen-bien-gioi", sensitive=True)
     assert fresh(page).current_workflow_state.workflow.name == "Sensitive review"
     assert current_task_name(page) == "Editor review"
@@ -60,6 +61,8 @@ def test_a_sensitive_story_needs_the_editor_and_then_the_sensitive_reviewer(as_r
     assert not fresh(page).live
     assert current_task_name(page) == "Sensitive-content review"
     assert denied(workflow_action(as_role("editor"), page, "approve"))  # editors cannot do the second review
+    assert any(page.title in message.subject + message.body and "kiemduyet@laocai.example" in message.to
+               for message in mailoutbox)  # the reviewers are told it awaits them
 
     reviewer = as_role("reviewer")
     assert page.title in reviewer.get(reverse("wagtailadmin_home")).content.decode()  # their review queue
@@ -112,6 +115,7 @@ def test_publishing_a_story_with_a_consent_missing_image_is_refused_naming_the_i
     page = StoryPage.objects.get(slug="phien-cho-dong-nguoi")
     assert response.status_code == 302 and response.url == edit_url(page)
     assert not page.live
+    assert Client().get(f"/vi/{page.get_parent().slug}/{page.slug}/").status_code == 404  # not public
     refusal = " ".join(messages_of(response))
     assert image.title in refusal and "consent" in refusal
 
