@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -141,38 +142,31 @@ def set_model_permissions(group: Group, permissions: Iterable[Permission], repor
                    f"{len(current - wanted)} removed).")
 
 
-def set_page_permissions(group: Group, grants: Iterable[tuple[Page, Permission]], report: Report) -> None:
-    wanted = {(page.pk, permission.pk) for page, permission in grants}
-    existing = {(row.page_id, row.permission_id): row.pk for row in GroupPagePermission.objects.filter(group=group)}
-    extra = [pk for key, pk in existing.items() if key not in wanted]
-    missing = wanted - set(existing)
-    if extra:
-        GroupPagePermission.objects.filter(pk__in=extra).delete()
-    GroupPagePermission.objects.bulk_create(
-        [GroupPagePermission(group=group, page_id=page_id, permission_id=permission_id)
-         for page_id, permission_id in sorted(missing)]
-    )
-    if extra or missing:
-        report.add(f"{group.name}: page permissions set ({len(missing)} added, {len(extra)} removed).")
-
-
-def set_collection_permissions(
-    group: Group, grants: Iterable[tuple[Collection, Permission]], report: Report
+def set_object_permissions(
+    model: type, target: str, group: Group, grants: Iterable[tuple[Any, Permission]], report: Report
 ) -> None:
-    wanted = {(collection.pk, permission.pk) for collection, permission in grants}
-    existing = {
-        (row.collection_id, row.permission_id): row.pk for row in GroupCollectionPermission.objects.filter(group=group)
-    }
+    """Make ``group``'s rows of ``model`` (``GroupPagePermission`` on pages,
+    ``GroupCollectionPermission`` on collections) exactly ``grants``."""
+    wanted = {(obj.pk, permission.pk) for obj, permission in grants}
+    existing = {(getattr(row, f"{target}_id"), row.permission_id): row.pk for row in model.objects.filter(group=group)}
     extra = [pk for key, pk in existing.items() if key not in wanted]
     missing = wanted - set(existing)
     if extra:
-        GroupCollectionPermission.objects.filter(pk__in=extra).delete()
-    GroupCollectionPermission.objects.bulk_create(
-        [GroupCollectionPermission(group=group, collection_id=collection_id, permission_id=permission_id)
-         for collection_id, permission_id in sorted(missing)]
+        model.objects.filter(pk__in=extra).delete()
+    model.objects.bulk_create(
+        [model(group=group, permission_id=permission_id, **{f"{target}_id": object_id})
+         for object_id, permission_id in sorted(missing)]
     )
     if extra or missing:
-        report.add(f"{group.name}: collection permissions set ({len(missing)} added, {len(extra)} removed).")
+        report.add(f"{group.name}: {target} permissions set ({len(missing)} added, {len(extra)} removed).")
+
+
+def set_page_permissions(group: Group, grants: Iterable[tuple[Page, Permission]], report: Report) -> None:
+    set_object_permissions(GroupPagePermission, "page", group, grants, report)
+
+
+def set_collection_permissions(group: Group, grants: Iterable[tuple[Collection, Permission]], report: Report) -> None:
+    set_object_permissions(GroupCollectionPermission, "collection", group, grants, report)
 
 
 def every_asset_permission(collection: Collection, actions: Iterable[str] = ALL_ASSET_ACTIONS) -> list[tuple]:
