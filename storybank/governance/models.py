@@ -66,8 +66,6 @@ class ReviewTask(AbstractGroupApprovalTask):
     still request changes, and the editor shows them why.
     """
 
-    admin_form_fields = AbstractGroupApprovalTask.admin_form_fields
-
     class Meta:
         verbose_name = _("review task")
         verbose_name_plural = _("review tasks")
