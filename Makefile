@@ -31,6 +31,7 @@ demo: install catalogues
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py sync_locales
 	$(PY) manage.py load_demo
+	$(PY) manage.py setup_governance
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: install test dependencies, then run the whole suite on SQLite and on PostgreSQL

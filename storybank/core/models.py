@@ -21,6 +21,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from storybank.core.text import normalize_model_text
+from storybank.governance.pages import GovernedPage
 from storybank.taxonomy.choices import Sensitivity
 from storybank.taxonomy.models import EthnicGroup, Place, Topic, default_locale_only
 
@@ -65,8 +66,12 @@ class LocaleRootPage(NormalizedTextPage):
         return super().route(request, path_components)
 
 
-class ContentPage(NormalizedTextPage):
-    """Abstract base for stories, OCOP products and culture entries."""
+class ContentPage(GovernedPage, NormalizedTextPage):
+    """Abstract base for stories, OCOP products and culture entries.
+
+    ``GovernedPage`` brings the editorial rules (who may edit or publish,
+    which review, what may not be published) from ``storybank.governance``.
+    """
 
     #: Stable machine name of the content kind, used by search and feeds.
     kind: str = ""

@@ -305,6 +305,10 @@ class Feed(NormalizedTextMixin, ClusterableModel):
         _("licences of images and media"), choices_from="storybank.feeds.fields.redistributable_licence_choices",
         help_text=_("Which licences image and media items may have. Licences that forbid republishing never leave."),
     )
+    weekly_highlights_only = models.BooleanField(
+        _("only this week's highlights"), default=False,
+        help_text=_("Only the items editors featured this week (Weekly highlights), within the rules above."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -323,6 +327,7 @@ class Feed(NormalizedTextMixin, ClusterableModel):
                 FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("locales"),
                 FieldPanel("licences"),
+                FieldPanel("weekly_highlights_only"),
             ],
             heading=_("Selection rules"),
         ),

@@ -76,6 +76,10 @@ def selected_pages(feed: Feed, ids: Iterable[int] | None = None) -> QuerySet:
     by_rules = NOTHING
     for model in models:
         by_rules |= Q(pk__in=_by_rules(feed, model, chosen).values("pk"))
+    if feed.weekly_highlights_only:
+        from storybank.governance.highlights import highlighted_translation_keys
+
+        by_rules &= Q(translation_key__in=highlighted_translation_keys())
     pinned = Page.objects.filter(pk__in=feed.pins.values("page_id")).values("translation_key")
     by_pin = Q(translation_key__in=pinned) & _existing(content_page_models())
     return pages.filter(by_rules | by_pin)

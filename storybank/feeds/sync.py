@@ -221,15 +221,30 @@ def on_term_changed(sender: type, instance: Any, raw: bool = False, **kwargs: An
     transaction.on_commit(lambda: refresh_items_showing_task.enqueue(ref))
 
 
+def on_highlights_changed(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """Editors changed this week's highlights: feeds that hold only them
+    are recomputed once the change commits (the weekly change of the
+    highlights themselves is caught by ``reconcile_feeds``)."""
+    if raw:
+        return
+    from .tasks import reconcile_feed_task
+
+    for feed_id in Feed.objects.filter(active=True, weekly_highlights_only=True).values_list("pk", flat=True):
+        transaction.on_commit(lambda feed_id=feed_id: reconcile_feed_task.enqueue(feed_id))
+
+
 def connect() -> None:
     from django.db.models.signals import post_delete, post_save
 
+    from storybank.governance.models import WeeklyHighlight
     from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place, Topic
 
     content_changed.connect(on_content_changed, dispatch_uid="feeds.content_changed")
     for model in (EthnicGroup, Place, Topic, ContributingUnit):
         post_save.connect(on_term_changed, sender=model, dispatch_uid=f"feeds.term_saved.{model.__name__}")
         post_delete.connect(on_term_changed, sender=model, dispatch_uid=f"feeds.term_deleted.{model.__name__}")
+    post_save.connect(on_highlights_changed, sender=WeeklyHighlight, dispatch_uid="feeds.highlight_saved")
+    post_delete.connect(on_highlights_changed, sender=WeeklyHighlight, dispatch_uid="feeds.highlight_deleted")
 
 
 

@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
@@ -15,6 +14,7 @@ from wagtail.search import index
 
 from storybank.core.blocks import SellerBlock
 from storybank.core.models import ContentPage, NormalizedTextPage, parental_key
+from storybank.governance.forms import ContentPageForm
 from storybank.public.listings import FilteredListingMixin
 from storybank.taxonomy.choices import OCOPProductGroup
 from storybank.taxonomy.models import Place, default_locale_only
@@ -29,7 +29,7 @@ def validate_ocop_stars(value: int) -> None:
         raise ValidationError(OCOP_RATING_MESSAGE, code="invalid_ocop_rating", params={"value": value})
 
 
-class OCOPProductForm(WagtailAdminPageForm):
+class OCOPProductForm(ContentPageForm):
     """Says what a valid OCOP rating is, instead of "select a valid choice"."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

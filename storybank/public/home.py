@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from wagtail.models import Page
 
 from storybank.core.visibility import public_pages
+from storybank.governance.highlights import weekly_highlights
 
 
 def locale_sections(home: Page) -> dict[str, Page]:
@@ -24,15 +25,6 @@ def locale_sections(home: Page) -> dict[str, Page]:
         if kind and kind not in sections:
             sections[kind] = child
     return sections
-
-
-def weekly_highlights(home: Page, request: HttpRequest) -> list[Page]:
-    """Pages featured this week.
-
-    MERGE: storybank.governance provides the editors' weekly highlights; wire
-    its function here. Until then the home page shows no "featured" section.
-    """
-    return []
 
 
 def home_context(home: Page, request: HttpRequest) -> dict[str, Any]:
@@ -58,7 +50,7 @@ def home_context(home: Page, request: HttpRequest) -> dict[str, Any]:
     return {
         "sections": sections,
         "pillars": pillars,
-        "highlights": weekly_highlights(home, request),  # MERGE: governance weekly highlights
+        "highlights": weekly_highlights(locale),  # the editors' picks (storybank.governance)
         "latest_stories": list(stories.select_related("hero_image").order_by("-first_published_at")[:6]),
         "top_products": list(
             public_pages(OCOPProductPage.objects.filter(locale=locale)).select_related("hero_image", "commune")

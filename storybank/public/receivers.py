@@ -45,9 +45,10 @@ def page_cache_dependencies() -> list[type]:
     """Models (besides pages) whose rows appear on public pages."""
     from wagtail.models import Locale, PageViewRestriction, Site
 
+    from storybank.governance.models import WeeklyHighlight
     from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place, Topic
 
-    return [EthnicGroup, Place, Topic, ContributingUnit, Site, Locale, PageViewRestriction]
+    return [EthnicGroup, Place, Topic, ContributingUnit, Site, Locale, PageViewRestriction, WeeklyHighlight]
 
 
 def connect() -> None:

@@ -267,6 +267,22 @@ FEEDS_PUSH_CONCURRENCY = int(os.environ.get("FEEDS_PUSH_CONCURRENCY", "8"))  # s
 
 
 # --- storybank/governance/ and storybank/analytics/ -----------------------
+# governance: the last approval of a workflow publishes through our check
+# (consent, sensitive review); exports are audited as they leave; editors are
+# told by email (the console unless EMAIL_BACKEND/EMAIL_HOST are set).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "storybank.governance.workflows.publish_approved"
+MIDDLEWARE.append("storybank.governance.audit.ExportAuditMiddleware")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Câu chuyện Lào Cai <noreply@laocai.example>")
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
+# Weeks back the home page and highlight feeds look when this week has no highlights yet.
+GOVERNANCE_HIGHLIGHTS_FALLBACK_WEEKS = int(os.environ.get("GOVERNANCE_HIGHLIGHTS_FALLBACK_WEEKS", "4"))
+
 # Analytics counts responses labelled X-LaoCai-Count (pages, press downloads,
 # feed pulls). It must sit above any middleware that answers from a cache
 # (e.g. FetchFromCacheMiddleware) so cached pages are counted: first is safest.

@@ -41,14 +41,16 @@ def test_latest_stories_are_the_newest_public_ones(demo, client):
     assert section_titles(html, "latest") == expected
 
 
-def test_featured_section_shows_the_weekly_highlights_when_there_are_some(demo, client, monkeypatch):
-    home = HomePage.objects.get(locale__language_code="vi")
-    assert section_titles(client.get(home.url).content.decode(), "featured") == []
-    chosen = list(StoryPage.objects.live().filter(locale=home.locale).order_by("title")[:2])
-    from storybank.public import home as home_module
+def test_featured_section_shows_the_editors_weekly_highlights_and_follows_them(demo, client):
+    """The featured section is the editors' weekly highlights (storybank.governance), in the
+    page's language, and a change of highlights reaches the cached home page at once."""
+    from storybank.governance.highlights import weekly_highlights
+    from storybank.governance.models import WeeklyHighlight
 
-    monkeypatch.setattr(home_module, "weekly_highlights", lambda page, request: chosen)
-    from storybank.public.cache import invalidate
-
-    invalidate()
+    home = HomePage.objects.get(locale__language_code="en")
+    chosen = weekly_highlights(home.locale)
+    assert chosen  # the demo marks this week's highlights
     assert section_titles(client.get(home.url).content.decode(), "featured") == [p.title for p in chosen]
+    for highlight in WeeklyHighlight.objects.all():
+        highlight.delete()
+    assert section_titles(client.get(home.url).content.decode(), "featured") == []

@@ -1,0 +1,42 @@
+"""``GovernedPage``: what governance adds to every content page (stories,
+OCOP products, culture entries), as a mixin of ``ContentPage``.
+
+It plugs the governance rules into the hooks Wagtail offers page models:
+the permission tester, the workflow choice, the admin form and publishing.
+It adds no fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .forms import ContentPageForm
+
+
+class GovernedPage:
+    base_form_class = ContentPageForm
+
+    def permissions_for_user(self, user: Any) -> Any:
+        from .permissions import GovernedPagePermissionTester
+
+        return GovernedPagePermissionTester(user, self)
+
+    def get_workflow(self) -> Any:
+        from .workflows import choose_workflow
+
+        return choose_workflow(self, super().get_workflow())
+
+    @property
+    def has_workflow(self) -> bool:
+        return self.get_workflow() is not None
+
+    def publish(self, revision: Any, user: Any = None, *args: Any, skip_permission_checks: bool = False,
+                **kwargs: Any) -> Any:
+        """A person publishing (bulk actions, code acting for a user) is
+        refused what may not be published; approvals check before they
+        publish and the editor's "Publish" is checked by a hook."""
+        if user is not None and not skip_permission_checks:
+            from .rights import refuse_if_blocked
+
+            refuse_if_blocked(revision.as_object(), user=user)
+        return super().publish(revision, user, *args, skip_permission_checks=skip_permission_checks, **kwargs)
