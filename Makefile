@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test install install-test catalogues messages lint browser-deps serve
+.PHONY: demo test install install-test catalogues messages lint system-deps serve
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -35,20 +35,21 @@ demo: install catalogues
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: install test dependencies, then run the whole suite on SQLite and on PostgreSQL
-test: install-test catalogues browser-deps
+test: install-test catalogues system-deps
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 	DATABASE_URL=$(PG_TEST_URL) REQUIRE_POSTGRES=1 $(PY) -m pytest -m "not browser"
 
-## Debian's Chromium for the browser tests (Playwright drives it; no browser download), and the
-## Noto CJK fonts so screenshots of the Chinese, Japanese and Korean pages show glyphs, not boxes.
-BROWSER_PACKAGES := chromium fonts-noto-cjk
-browser-deps:
-	@missing=""; for package in $(BROWSER_PACKAGES); do \
+## Debian's packages the tests use: Chromium for the browser tests (Playwright drives it; no browser
+## download), the Noto CJK fonts so screenshots of Chinese, Japanese and Korean pages show glyphs, and
+## ffmpeg so the media pipeline's video path (remux, poster frame) is tested, not only its fallback.
+SYSTEM_TEST_PACKAGES := chromium fonts-noto-cjk ffmpeg
+system-deps:
+	@missing=""; for package in $(SYSTEM_TEST_PACKAGES); do \
 	  dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else echo "Browser tests need Debian's packages:$$missing (sudo apt-get install$$missing)"; fi; fi
+	  else echo "The tests need Debian's packages:$$missing (sudo apt-get install$$missing)"; fi; fi
 
 ## make messages: regenerate the interface catalogues of every language from the code and templates
 ## (English is filled from the msgids; the others are translated by people: see README "Languages").

@@ -24,6 +24,29 @@ def _require_postgres_when_asked(django_db_setup, django_db_blocker) -> None:
 
 
 @pytest.fixture
+def english():
+    """Run the test body in English: messages built in the test's own
+    process (ingest refusals, import reports, validation errors) read in
+    English. Without it they are Vietnamese, the default language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def english_admin(admin_user):
+    """The admin user reads the Wagtail admin in English (their profile's
+    preferred language); everyone else sees it in Vietnamese, the default."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = "en"
+    profile.save()
+    return admin_user
+
+
+@pytest.fixture
 def locales(db):
     """Every configured content locale, as Wagtail ``Locale`` rows."""
     from django.core.management import call_command

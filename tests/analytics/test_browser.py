@@ -45,7 +45,7 @@ def editor(django_user_model):
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
         Permission.objects.get(content_type__app_label="analytics", codename="view_kpi_dashboard"),
     )
-    user = django_user_model.objects.create_user("bientap", password=PASSWORD)
+    user = django_user_model.objects.create_user("kpi-viewer", password=PASSWORD)
     user.groups.add(group)
     return user
 
@@ -67,7 +67,7 @@ def test_dashboard_with_demo_counters_in_a_browser(live_server, browser_page, dj
     editor(django_user_model)
     page = browser_page
     page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "bientap")
+    page.fill("#id_username", "kpi-viewer")
     page.fill("#id_password", PASSWORD)
     page.locator("form button[type=submit]").first.click()
     page.wait_for_url(f"{live_server.url}/admin/")

@@ -51,7 +51,7 @@ def kpi_viewer(django_user_model):
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
         Permission.objects.get(content_type__app_label="analytics", codename="view_kpi_dashboard"),
     )
-    user = django_user_model.objects.create_user("bientap", password="mat-khau-dai-2026")
+    user = django_user_model.objects.create_user("kpi-viewer", password="mat-khau-dai-2026")
     user.groups.add(group)
     return user
 

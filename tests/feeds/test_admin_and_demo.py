@@ -14,7 +14,7 @@ from storybank.feeds.models import ApiKey, Feed, FeedEntry, Partner, PushDestina
 from storybank.feeds.sync import reconcile_feed
 from storybank.stories.models import StoryPage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_admin")]  # messages read in English
 
 
 def formset(prefix: str, forms: list[dict[str, str]]) -> dict[str, str]:

@@ -92,7 +92,7 @@ def test_backoff_doubles_up_to_its_cap(settings):
 
 
 def test_after_the_last_attempt_a_delivery_is_dead_lettered_and_retry_now_sends_it(
-    push_feed, partner, receiver, settings, admin_client
+    push_feed, partner, receiver, settings, english_admin, admin_client
 ):
     settings.FEEDS_PUSH_MAX_ATTEMPTS = 3
     server = receiver(statuses=[500, 503, 502])

@@ -25,6 +25,7 @@ from storybank.assets.models import LaoCaiImage, LaoCaiRendition, MediaAsset
 from storybank.feeds.models import Feed
 from storybank.feeds.sync import reconcile_feed
 from storybank.governance.models import RightsWithdrawal
+from storybank.public.cache import invalidate
 from storybank.stories.models import StoryPage
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.governance.media_urls")]
@@ -102,6 +103,7 @@ def test_an_expired_image_is_withdrawn_everywhere_and_the_editors_are_told(
 
     # The rights run out (time passes: nothing is announced).
     LaoCaiImage.objects.filter(pk=image.pk).update(rights_expire_on=YESTERDAY)
+    invalidate()  # the page cache's key changes with the date: cached pages of "yesterday" are not served today
 
     # At request time the page already leaves it out; the files are still there.
     assert not media_addresses(client.get(story.url).content.decode(), image)
@@ -168,6 +170,7 @@ def test_an_expired_image_is_withdrawn_everywhere_and_the_editors_are_told(
 
 def test_the_task_deletes_renditions_made_after_the_withdrawal(image, client, django_capture_on_commit_callbacks):
     LaoCaiImage.objects.filter(pk=image.pk).update(rights_expire_on=YESTERDAY)
+    invalidate()  # the page cache's key changes with the date: cached pages of "yesterday" are not served today
     with django_capture_on_commit_callbacks(execute=True):
         call_command("withdraw_expired_assets", stdout=io.StringIO())
     image.refresh_from_db()
@@ -182,6 +185,7 @@ def test_the_task_deletes_renditions_made_after_the_withdrawal(image, client, dj
 def test_restored_rights_bring_the_image_back(image, client, django_capture_on_commit_callbacks):
     story = StoryPage.objects.get(slug="fansipan-noc-nha-dong-duong", locale__language_code="vi")
     LaoCaiImage.objects.filter(pk=image.pk).update(rights_expire_on=YESTERDAY)
+    invalidate()  # the page cache's key changes with the date: cached pages of "yesterday" are not served today
     with django_capture_on_commit_callbacks(execute=True):
         call_command("withdraw_expired_assets", stdout=io.StringIO())
     image.refresh_from_db()
@@ -217,6 +221,7 @@ def test_the_task_runs_through_the_task_queue(image, django_capture_on_commit_ca
     from storybank.governance.tasks import withdraw_expired_assets_task
 
     LaoCaiImage.objects.filter(pk=image.pk).update(rights_expire_on=YESTERDAY)
+    invalidate()  # the page cache's key changes with the date: cached pages of "yesterday" are not served today
     with django_capture_on_commit_callbacks(execute=True):
         result = withdraw_expired_assets_task.enqueue()
     assert result.return_value == 1

@@ -17,7 +17,7 @@ from storybank.assets.models import LaoCaiImage, MediaAsset
 
 from . import files
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "english_admin")]  # messages read in English
 
 GPS_PHOTO = files.jpeg(files.photo((900, 600)), exif=files.camera_exif(gps=True))
 

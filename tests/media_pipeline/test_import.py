@@ -13,7 +13,7 @@ from storybank.assets.models import LaoCaiImage, MediaAsset
 
 from . import files
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]  # messages read in English
 
 HEADER = ["filename", "title", "credit", "licence", "caption", "alt_text", "alt_en", "caption_zh-hans", "place",
           "ethnic_groups", "consent", "rights_expire_on", "captured_at"]

@@ -19,7 +19,7 @@ from storybank.taxonomy.models import EthnicGroup
 
 from . import files
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]  # messages read in English
 
 METADATA = {"credit": "Ảnh: Nguyễn Văn A / Báo Lào Cai", "licence": "cc-by-4.0"}
 
