@@ -26,35 +26,18 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import shutil
 import statistics
-import sys
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from common import p95, setup_django
 
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
 
-def configure(fresh: bool) -> None:
-    bench_dir = ROOT / "var" / "bench-analytics"
-    if fresh and bench_dir.exists() and not os.environ.get("DATABASE_URL"):
-        shutil.rmtree(bench_dir)
-    bench_dir.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("STORYBANK_VAR_DIR", str(bench_dir))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storybank.settings.base")  # DEBUG off: no query log
-    import django
-
-    django.setup()
-
-
 def figures(label: str, samples: list[float], extra: str = "") -> None:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    print(f"  {label:<44} median {statistics.median(samples) * 1000:8.2f} ms   p95 {p95 * 1000:8.2f} ms{extra}")
+    print(f"  {label:<44} median {statistics.median(samples) * 1000:8.2f} ms   "
+          f"p95 {p95(samples) * 1000:8.2f} ms{extra}")
 
 
 def timed(function, repeat: int) -> list[float]:
@@ -222,7 +205,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=500_000, help="synthetic counter rows for the dashboard")
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
-    configure(args.fresh)
+    setup_django("analytics", args.fresh)
 
     from django.core.management import call_command
     from django.db import connection

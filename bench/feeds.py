@@ -20,39 +20,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-
-def configure(fresh: bool) -> None:
-    bench_dir = ROOT / "var" / "bench-feeds"
-    if fresh and bench_dir.exists() and not os.environ.get("DATABASE_URL"):
-        shutil.rmtree(bench_dir)
-    bench_dir.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("STORYBANK_VAR_DIR", str(bench_dir))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storybank.settings.base")  # DEBUG off: no query log
-    os.environ["FEEDS_ANONYMOUS_REQUESTS_PER_MINUTE"] = "0"
-    os.environ["FEEDS_MAX_PAGE_SIZE"] = "100000"
-    os.environ["FEEDS_PUSH_ON_COMMIT"] = "0"
-    import django
-
-    django.setup()
+from common import p95, setup_django
 
 
 def figures(label: str, samples: list[float], unit: str = "ms", extra: str = "") -> None:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     scale = 1000 if unit == "ms" else 1
     print(f"  {label:<34} median {statistics.median(samples) * scale:8.1f} {unit}   "
-          f"p95 {p95 * scale:8.1f} {unit}{extra}")
+          f"p95 {p95(samples) * scale:8.1f} {unit}{extra}")
 
 
 def timed(function, repeat: int) -> tuple[list[float], object]:
@@ -156,7 +135,8 @@ def main() -> None:
     parser.add_argument("--pushes", type=int, default=2000)
     parser.add_argument("--fresh", action="store_true", help="rebuild the benchmark database")
     args = parser.parse_args()
-    configure(args.fresh)
+    setup_django("feeds", args.fresh, FEEDS_ANONYMOUS_REQUESTS_PER_MINUTE="0", FEEDS_MAX_PAGE_SIZE="100000",
+                 FEEDS_PUSH_ON_COMMIT="0")
 
     from django.core.management import call_command
     from django.db import connection

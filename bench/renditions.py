@@ -23,13 +23,10 @@ import argparse
 import io
 import os
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from common import p95  # also puts the repository on the import path
 
 
 def setup_django(workdir: str) -> None:
@@ -119,10 +116,9 @@ def pipeline(image, preset: str) -> int:
 
 
 def summary(name: str, timings: list[float]) -> tuple[str, float]:
-    ordered = sorted(timings)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     rate = len(timings) / sum(timings)
-    return (f"{name:<24} {statistics.median(timings) * 1000:>9.1f} ms {p95 * 1000:>9.1f} ms {rate:>9.2f}", rate)
+    return (f"{name:<24} {statistics.median(timings) * 1000:>9.1f} ms {p95(timings) * 1000:>9.1f} ms {rate:>9.2f}",
+            rate)
 
 
 def main() -> None:

@@ -27,13 +27,11 @@ import datetime
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from common import percentile  # also puts the repository on the import path
 
 # --- synthetic text ----------------------------------------------------------------------
 VI_COMMON = (
@@ -203,12 +201,6 @@ QUERY_SHAPES: list[tuple[str, dict]] = [
     ("deep page", {"text": "rice", "page": 20}),
     ("no results", {"text": "zzzyqx"}),
 ]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def main() -> None:

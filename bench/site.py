@@ -29,7 +29,8 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, p95
+
 PYTHON = sys.executable
 PAGES = {
     "home": "/vi/",
@@ -132,10 +133,6 @@ def run_phase(port: int, clients: int, seconds: float) -> dict[str, list[float]]
     if errors:
         print(f"  {len(errors)} errors, e.g. {errors[0]}")
     return timings
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
 
 
 def report(title: str, timings: dict[str, list[float]], seconds: float) -> None:
