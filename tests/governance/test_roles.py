@@ -18,6 +18,12 @@ from storybank.governance.roles import contributors_group_name
 from storybank.stories.models import StoryPage
 from storybank.taxonomy.models import ContributingUnit
 from tests.governance.helpers import create_story, denied, edit_url, messages_of, post_edit, story, unit, user
+from tests.i18n import shown
+
+FLAGGED_SENSITIVE = (
+    "This item is flagged sensitive (%(subjects)s): it is published by the last approval of "
+    "“%(workflow)s”. Submit it for review."
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +200,7 @@ def test_editor_cannot_publish_an_item_they_just_flagged_sensitive(as_role):
     page = story(OTHER_UNIT_STORY)
     response = post_edit(client, page, "publish", sensitive_religion="on", lede="Vừa gắn cờ nhạy cảm.")
     assert response.status_code == 302 and response.url == edit_url(page)
-    assert any("flagged sensitive" in message for message in messages_of(response))
+    assert any(shown(FLAGGED_SENSITIVE) in message for message in messages_of(response))
     assert StoryPage.objects.get(pk=page.pk).lede != "Vừa gắn cờ nhạy cảm."
 
 

@@ -13,6 +13,12 @@ from storybank.assets.models import LaoCaiImage
 from storybank.stories.models import StoryPage
 from storybank.taxonomy.choices import ConsentStatus
 from tests.governance.helpers import create_story, denied, edit_url, messages_of, post_edit, unit, user
+from tests.i18n import shown
+
+CONSENT_MISSING = (
+    "%(asset)s shows people whose consent is missing. Record their consent on the asset, "
+    "or remove it from this page, before publishing."
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +123,7 @@ def test_publishing_a_story_with_a_consent_missing_image_is_refused_naming_the_i
     assert not page.live
     assert Client().get(f"/vi/{page.get_parent().slug}/{page.slug}/").status_code == 404  # not public
     refusal = " ".join(messages_of(response))
-    assert image.title in refusal and "consent" in refusal
+    assert image.title in refusal and shown(CONSENT_MISSING) in refusal
 
     # The editor shows the reason whenever the story is opened.
     assert image.title in " ".join(messages_of(editor.get(edit_url(page))))
@@ -149,7 +155,7 @@ def test_the_final_approval_is_withheld_while_consent_is_missing(as_role):
     response = post_edit(editor, page, "approve", lede="Biên tập viên sửa câu mở đầu.")
     assert response.status_code == 302
     refusal = " ".join(messages_of(response))
-    assert image.title in refusal and "consent" in refusal
+    assert image.title in refusal and shown(CONSENT_MISSING) in refusal
     page = fresh(page)
     assert not page.live and current_task_name(page) == "Editor review"
     assert page.get_latest_revision_as_object().lede == "Biên tập viên sửa câu mở đầu."
