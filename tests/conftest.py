@@ -58,14 +58,16 @@ def locales(db):
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The demo content, loaded once per test module inside a transaction
-    that is rolled back when the module ends. Each test still runs in its own
-    nested transaction (request ``db`` as usual)."""
-    from django.core.management import call_command
+    """The demo content, in place for one test module inside a transaction
+    that is rolled back when the module ends (loaded by ``load_demo`` once,
+    replayed after that: see ``tests/demo_replay.py``). Each test still runs
+    in its own nested transaction (request ``db`` as usual)."""
     from django.db import transaction
+
+    from tests.demo_replay import load_demo
 
     with django_db_blocker.unblock():
         with transaction.atomic():
-            call_command("load_demo", stdout=open(os.devnull, "w"))
+            load_demo()
             yield
             transaction.set_rollback(True)
