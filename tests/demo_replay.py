@@ -1,8 +1,8 @@
 """Load the demo content once per test run and replay it in later modules.
 
 ``load_demo`` publishes about ninety pages, and every publication is indexed
-for search, reference-indexed and reconciled into the feeds: some 10 s on
-SQLite and 30-60 s on PostgreSQL, for each of the thirty-odd test modules
+for search, reference-indexed and reconciled into the feeds: about 40 s on
+SQLite and 30-60 s on PostgreSQL here, for each of the thirty-odd test modules
 that start from the demo. So the first of them runs the command and records,
 table by table, which rows it removed and which it added; later modules
 replay those rows inside their own transaction and then check that every
@@ -180,9 +180,16 @@ class _SQLiteWriter(_Writer):
 class _PostgresWriter(_Writer):
     def __init__(self) -> None:
         self.filled: list[str] = []
+        self.keys: dict[str, tuple[str, int]] = {}
 
     def _key(self, table: str) -> tuple[str, int]:
-        """The single primary-key column and its position among COPY's columns."""
+        """The single primary-key column and its position among COPY's columns
+        (looked up once per table: deletes and sequences both need it)."""
+        if table not in self.keys:
+            self.keys[table] = self._look_up_key(table)
+        return self.keys[table]
+
+    def _look_up_key(self, table: str) -> tuple[str, int]:
         with connection.cursor() as cursor:
             keys = connection.introspection.get_primary_key_columns(cursor, table) or []
             cursor.execute(
