@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test install install-test catalogues messages lint system-deps serve
+.PHONY: demo test test-suites install install-test catalogues messages lint system-deps services serve
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -34,16 +34,28 @@ demo: install catalogues
 	$(PY) manage.py setup_governance
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-## make test: install test dependencies, then run the whole suite on SQLite and on PostgreSQL
-test: install-test catalogues system-deps
+## make test: install test dependencies, start PostgreSQL, Redis and an OpenSearch node, then run the
+## whole suite on SQLite and on PostgreSQL, the live search suite against the node; the node is stopped
+## at the end (PostgreSQL and Redis are left running for the next command).
+OPENSEARCH_TEST_URL ?= http://127.0.0.1:9200
+test: install-test catalogues system-deps services
 	$(PY) -m ruff check .
-	$(PY) -m pytest
-	DATABASE_URL=$(PG_TEST_URL) REQUIRE_POSTGRES=1 $(PY) -m pytest -m "not browser"
+	scripts/opensearch.sh start
+	status=0; $(MAKE) --no-print-directory test-suites || status=$$?; scripts/opensearch.sh stop; exit $$status
+
+test-suites:
+	OPENSEARCH_URL=$(OPENSEARCH_TEST_URL) $(PY) -m pytest
+	DATABASE_URL=$(PG_TEST_URL) REQUIRE_POSTGRES=1 OPENSEARCH_URL=$(OPENSEARCH_TEST_URL) $(PY) -m pytest -m "not browser"
+
+## PostgreSQL (127.0.0.1:5432, trust auth) and Redis (127.0.0.1:6379) for the tests: installed from
+## Debian's packages when missing (as root), started when not answering, left running (scripts/services.sh).
+services:
+	scripts/services.sh start
 
 ## Debian's packages the tests use: Chromium for the browser tests (Playwright drives it; no browser
 ## download), the Noto CJK fonts so screenshots of Chinese, Japanese and Korean pages show glyphs, and
 ## ffmpeg so the media pipeline's video path (remux, poster frame) is tested, not only its fallback.
-SYSTEM_TEST_PACKAGES := chromium fonts-noto-cjk ffmpeg
+SYSTEM_TEST_PACKAGES := chromium fonts-noto-cjk ffmpeg unzip curl
 system-deps:
 	@missing=""; for package in $(SYSTEM_TEST_PACKAGES); do \
 	  dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
