@@ -223,7 +223,7 @@ class ItemBuilder:
         once the image is withdrawn. Its size is computed from the preset's
         filter, so nothing is rendered until a partner asks."""
         try:
-            width, height = Filter(PRESETS[preset]).get_transform(image).size
+            width, height = Filter(PRESETS[preset].spec).get_transform(image).size
         except Exception:  # an image without dimensions must not stop a publish
             logger.warning("No %s rendition size for image %s", preset, image.pk, exc_info=True)
             return None

@@ -87,17 +87,11 @@ def absolute(request: HttpRequest | None, path: str) -> str:
     return path if path.startswith(("http://", "https://")) else site_root_url(request) + path
 
 
-def preset_size(preset: str) -> tuple[int, int]:
-    """(width, height) of a ``fill-WxH`` preset."""
-    width, height = PRESETS[preset].split("-", 1)[1].split("x")
-    return int(width), int(height)
-
-
 def share_image(image: Any, request: HttpRequest | None) -> ShareImage | None:
     """The Facebook-size (1200 × 630) JPEG rendition, through the press download address."""
     if image is None or not is_asset_public(image):
         return None
-    width, height = preset_size(SHARE_PRESET)
+    width, height = PRESETS[SHARE_PRESET].size
     return ShareImage(
         url=absolute(request, reverse("press:rendition", args=[image.pk, SHARE_PRESET])),
         width=width, height=height, alt=image.alt_for(), credit=image.credit,
