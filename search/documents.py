@@ -28,7 +28,7 @@ from wagtail.models import Page
 from wagtail.rich_text import get_text_for_indexing
 
 from storybank.assets.models import LaoCaiImage, MediaAsset
-from storybank.core.listing import content_page_models
+from storybank.core.models import content_page_models
 from storybank.core.visibility import is_asset_public, is_page_public
 
 logger = logging.getLogger(__name__)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.db import models
 from django.http import Http404
 from django.utils import translation
@@ -185,6 +186,13 @@ class TopicLink(Orderable):
 
     class Meta(Orderable.Meta):
         abstract = True
+
+
+def content_page_models() -> list[type[ContentPage]]:
+    """Every concrete content page type, in ``INSTALLED_APPS`` order: derived
+    from the app registry (as Wagtail's ``get_page_models()``), so a new page
+    type is found as soon as its app is installed."""
+    return [model for model in apps.get_models() if issubclass(model, ContentPage)]
 
 
 def parental_key(page_model: str, related_name: str) -> ParentalKey:

@@ -45,7 +45,7 @@ def announce(instance: Any, change: Change) -> None:
 
 def _is_tracked(sender: type) -> bool:
     from storybank.assets.models import LaoCaiImage, MediaAsset
-    from storybank.core.listing import content_page_models
+    from storybank.core.models import content_page_models
 
     return sender in (*content_page_models(), LaoCaiImage, MediaAsset)
 
@@ -74,7 +74,7 @@ def _announce_branch(page: Any) -> None:
     """Announce every content page at or below ``page`` (drafts included)."""
     from wagtail.models import Page
 
-    from storybank.core.listing import content_page_models
+    from storybank.core.models import content_page_models
 
     for descendant in Page.objects.descendant_of(page, inclusive=True).type(*content_page_models()).specific():
         announce(descendant, Change.PUBLISHED)

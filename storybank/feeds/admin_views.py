@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from .delivery import retry_now
 from .formats import formats
 from .models import ApiKey, Delivery, DeliveryStatus, Feed, Partner
+from .push import retry_now
 from .sync import reconcile_feed
 
 

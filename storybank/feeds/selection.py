@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from wagtail.models import Page
 
 from storybank.assets.models import LaoCaiImage, MediaAsset
-from storybank.core.listing import content_page_models
+from storybank.core.models import content_page_models
 from storybank.core.visibility import public_pages, redistributable_assets
 from storybank.taxonomy.choices import MediaKind
 

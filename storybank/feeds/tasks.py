@@ -10,7 +10,7 @@ from django_tasks import task
 @task()
 def deliver_feeds_task() -> int:
     """Send every push delivery that is due now; returns how many were attempted."""
-    from .delivery import Worker
+    from .push import Worker
 
     return Worker().run_once()
 

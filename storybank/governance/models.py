@@ -216,7 +216,7 @@ class WeeklyHighlight(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        from storybank.core.listing import content_page_models
+        from storybank.core.models import content_page_models
         from storybank.core.visibility import is_page_public
 
         if self.week:

@@ -180,7 +180,7 @@ def every_asset_permission(collection: Collection, actions: Iterable[str] = ALL_
 def content_section_pages() -> list[Page]:
     """The default-locale pages content is created under (story index, OCOP
     index, culture index): contributors may add pages there."""
-    from storybank.core.listing import content_page_models
+    from storybank.core.models import content_page_models
 
     parent_models = {parent for model in content_page_models() for parent in model.allowed_parent_page_models()}
     default = Locale.get_default()

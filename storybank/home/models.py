@@ -35,10 +35,8 @@ class HomePage(LocaleRootPage):
         verbose_name = _("home page")
 
     def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from storybank.core.listing import latest_content
         from storybank.public.home import home_context
 
         context = super().get_context(request, *args, **kwargs)
-        context["latest"] = latest_content(self.locale, limit=6)
         context.update(home_context(self, request))
         return context
