@@ -20,9 +20,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from storybank.core.choices import ConsentStatus, Licence
 from storybank.core.text import nfc
 from storybank.settings.languages import CONTENT_LANGUAGES, DEFAULT_LANGUAGE
-from storybank.taxonomy.choices import ConsentStatus, Licence
 from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place
 
 from .errors import IngestError

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Collection
 
 from storybank.assets.models import LaoCaiImage, MediaAsset
-from storybank.taxonomy.choices import MediaKind
+from storybank.core.choices import MediaKind
 
 from . import media
 from .errors import IngestError

@@ -7,8 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from storybank.core.choices import ContentKind, Pillar
 from storybank.settings.languages import CONTENT_LANGUAGES
-from storybank.taxonomy.choices import ContentKind, Pillar
 from storybank.taxonomy.models import ContributingUnit
 
 from .models import OTHER_PAGE_KIND, DownloadType, Metric

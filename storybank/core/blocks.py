@@ -5,7 +5,7 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
-from storybank.taxonomy.choices import Pillar
+from storybank.core.choices import Pillar
 
 
 class ImageBlock(blocks.StructBlock):

@@ -21,9 +21,9 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from storybank.core.choices import Sensitivity
 from storybank.core.text import normalize_model_text
 from storybank.governance.pages import GovernedPage
-from storybank.taxonomy.choices import Sensitivity
 from storybank.taxonomy.models import EthnicGroup, Place, Topic, default_locale_only
 
 

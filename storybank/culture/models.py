@@ -10,9 +10,9 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from storybank.core.blocks import CultureBodyBlock
+from storybank.core.choices import CultureCategory, Pillar
 from storybank.core.models import ContentPage, EthnicGroupLink, NormalizedTextPage, PlaceLink, parental_key
 from storybank.public.listings import FilteredListingMixin
-from storybank.taxonomy.choices import CultureCategory, Pillar
 
 
 class CultureIndexPage(FilteredListingMixin, NormalizedTextPage):

@@ -25,20 +25,20 @@ def content_language_choices() -> list[tuple[str, str]]:
 
 
 def content_kind_choices() -> list[tuple[str, str]]:
-    from storybank.taxonomy.choices import ContentKind
+    from storybank.core.choices import ContentKind
 
     return list(ContentKind.choices)
 
 
 def pillar_choices() -> list[tuple[str, str]]:
-    from storybank.taxonomy.choices import Pillar
+    from storybank.core.choices import Pillar
 
     return list(Pillar.choices)
 
 
 def redistributable_licence_choices() -> list[tuple[str, str]]:
     """Only licences that allow republishing: the others never leave."""
-    from storybank.taxonomy.choices import REDISTRIBUTABLE_LICENCES, Licence
+    from storybank.core.choices import REDISTRIBUTABLE_LICENCES, Licence
 
     return [(value, label) for value, label in Licence.choices if value in REDISTRIBUTABLE_LICENCES]
 

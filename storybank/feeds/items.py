@@ -31,8 +31,8 @@ from wagtail.rich_text import RichText, expand_db_html
 
 from media_pipeline.renditions import MIME_TYPES, PRESETS
 from storybank.assets.models import LaoCaiImage, MediaAsset
+from storybank.core.choices import LICENCE_URLS, Licence, Pillar
 from storybank.core.visibility import is_asset_public, public_pages, redistributable_assets
-from storybank.taxonomy.choices import LICENCE_URLS, Licence, Pillar
 from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place, Topic
 
 logger = logging.getLogger(__name__)

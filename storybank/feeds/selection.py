@@ -13,9 +13,9 @@ from django.db.models import Q, QuerySet
 from wagtail.models import Page
 
 from storybank.assets.models import LaoCaiImage, MediaAsset
+from storybank.core.choices import MediaKind
 from storybank.core.models import content_page_models
 from storybank.core.visibility import public_pages, redistributable_assets
-from storybank.taxonomy.choices import MediaKind
 
 from .items import IMAGE, MEDIA, PAGE, image_key, media_key, page_key, split_key
 from .models import Feed

@@ -113,7 +113,7 @@ def publishing_blockers(page: Any, *, workflow: Any = None, user: Any = None) ->
 
 
 def _sensitivity_labels(page: Any) -> list[str]:
-    from storybank.taxonomy.choices import Sensitivity
+    from storybank.core.choices import Sensitivity
 
     return [Sensitivity(value).label for value in page.sensitivities]
 

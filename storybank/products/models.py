@@ -13,10 +13,10 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from storybank.core.blocks import SellerBlock
+from storybank.core.choices import OCOPProductGroup
 from storybank.core.models import ContentPage, NormalizedTextPage, parental_key
 from storybank.governance.forms import ContentPageForm
 from storybank.public.listings import FilteredListingMixin
-from storybank.taxonomy.choices import OCOPProductGroup
 from storybank.taxonomy.models import Place, default_locale_only
 
 OCOP_STARS = [(3, _("3 stars")), (4, _("4 stars")), (5, _("5 stars"))]

@@ -20,8 +20,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from storybank.core.choices import CultureCategory, OCOPProductGroup, Pillar
 from storybank.core.visibility import public_pages
-from storybank.taxonomy.choices import CultureCategory, OCOPProductGroup, Pillar
 from storybank.taxonomy.models import EthnicGroup, Place
 
 ANY = [("", _("Any"))]

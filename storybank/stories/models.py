@@ -9,6 +9,7 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from storybank.core.blocks import StoryBodyBlock
+from storybank.core.choices import Pillar
 from storybank.core.models import (
     ContentPage,
     EthnicGroupLink,
@@ -18,7 +19,6 @@ from storybank.core.models import (
     parental_key,
 )
 from storybank.public.listings import FilteredListingMixin
-from storybank.taxonomy.choices import Pillar
 
 
 class StoryIndexPage(FilteredListingMixin, NormalizedTextPage):
