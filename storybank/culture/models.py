@@ -4,6 +4,7 @@ architecture and scripts of the province's ethnic groups."""
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import StreamField
@@ -11,20 +12,30 @@ from wagtail.search import index
 
 from storybank.core.blocks import CultureBodyBlock
 from storybank.core.choices import CultureCategory, Pillar
+from storybank.core.index_pages import FilteredIndexPage
 from storybank.core.models import ContentPage, EthnicGroupLink, NormalizedTextPage, PlaceLink, parental_key
-from storybank.public.listings import FilteredListingMixin
+
+from .filters import CultureFilterForm, used_ethnic_groups
 
 
-class CultureIndexPage(FilteredListingMixin, NormalizedTextPage):
+class CultureIndexPage(FilteredIndexPage, NormalizedTextPage):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = NormalizedTextPage.content_panels + [FieldPanel("intro")]
     subpage_types = ["culture.CultureEntryPage"]
     parent_page_types = ["home.HomePage"]
 
+    filter_form_class = CultureFilterForm
+    listing_order = ("title", "pk")
+
     class Meta:
         verbose_name = _("culture index")
 
+    def listed_pages(self) -> QuerySet:
+        return CultureEntryPage.objects.child_of(self)
+
+    def listing_filter_form(self, data: dict | None, pages: QuerySet) -> CultureFilterForm:
+        return CultureFilterForm(data, groups=used_ethnic_groups(pages))
 
 
 class CultureEntryPage(ContentPage):

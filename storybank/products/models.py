@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -14,10 +15,12 @@ from wagtail.search import index
 
 from storybank.core.blocks import SellerBlock
 from storybank.core.choices import OCOPProductGroup
+from storybank.core.index_pages import FilteredIndexPage
 from storybank.core.models import ContentPage, NormalizedTextPage, parental_key
 from storybank.governance.forms import ContentPageForm
-from storybank.public.listings import FilteredListingMixin
 from storybank.taxonomy.models import Place, default_locale_only
+
+from .filters import ProductFilterForm
 
 OCOP_STARS = [(3, _("3 stars")), (4, _("4 stars")), (5, _("5 stars"))]
 OCOP_RATING_MESSAGE = _("An OCOP rating is 3, 4 or 5 stars; %(value)s is not a valid rating.")
@@ -38,16 +41,21 @@ class OCOPProductForm(ContentPageForm):
             self.fields["star_rating"].error_messages["invalid_choice"] = OCOP_RATING_MESSAGE
 
 
-class OCOPIndexPage(FilteredListingMixin, NormalizedTextPage):
+class OCOPIndexPage(FilteredIndexPage, NormalizedTextPage):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = NormalizedTextPage.content_panels + [FieldPanel("intro")]
     subpage_types = ["products.OCOPProductPage"]
     parent_page_types = ["home.HomePage"]
 
+    filter_form_class = ProductFilterForm
+    listing_order = ("-star_rating", "title", "pk")
+
     class Meta:
         verbose_name = _("OCOP product index")
 
+    def listed_pages(self) -> QuerySet:
+        return OCOPProductPage.objects.child_of(self)
 
 
 class OCOPProductPage(ContentPage):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PublicSiteConfig(AppConfig):
-    """The public multilingual site: page cache, SEO, listings and place pages."""
+    """The public multilingual site: page cache, SEO, the home page's sections and place pages."""
 
     name = "storybank.public"
     label = "public"

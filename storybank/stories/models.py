@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import StreamField
@@ -10,6 +11,7 @@ from wagtail.search import index
 
 from storybank.core.blocks import StoryBodyBlock
 from storybank.core.choices import Pillar
+from storybank.core.index_pages import FilteredIndexPage
 from storybank.core.models import (
     ContentPage,
     EthnicGroupLink,
@@ -18,19 +20,29 @@ from storybank.core.models import (
     TopicLink,
     parental_key,
 )
-from storybank.public.listings import FilteredListingMixin
+
+from .filters import StoryFilterForm, used_places
 
 
-class StoryIndexPage(FilteredListingMixin, NormalizedTextPage):
+class StoryIndexPage(FilteredIndexPage, NormalizedTextPage):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = NormalizedTextPage.content_panels + [FieldPanel("intro")]
     subpage_types = ["stories.StoryPage"]
     parent_page_types = ["home.HomePage"]
 
+    filter_form_class = StoryFilterForm
+    #: Newest first; undated stories last on every database (SQLite and PostgreSQL sort NULLs apart).
+    listing_order = (F("first_published_at").desc(nulls_last=True), "pk")
+
     class Meta:
         verbose_name = _("story index")
 
+    def listed_pages(self) -> QuerySet:
+        return StoryPage.objects.child_of(self)
+
+    def listing_filter_form(self, data: dict | None, pages: QuerySet) -> StoryFilterForm:
+        return StoryFilterForm(data, places=used_places(pages))
 
 
 class StoryPage(ContentPage):
