@@ -22,6 +22,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from storybank.core.choices import Sensitivity
+from storybank.core.protocols import SchemaOrg
 from storybank.core.text import normalize_model_text
 from storybank.governance.pages import GovernedPage
 from storybank.taxonomy.models import EthnicGroup, Place, Topic, default_locale_only
@@ -30,8 +31,16 @@ from storybank.taxonomy.models import EthnicGroup, Place, Topic, default_locale_
 class NormalizedTextPage(Page):
     """Page base that stores its text NFC-normalised."""
 
+    #: Open Graph type of the page ("article" for the ones that are articles).
+    og_type = "website"
+
     class Meta:
         abstract = True
+
+    def structured_data(self, schema: SchemaOrg) -> dict[str, Any] | None:
+        """The page's schema.org JSON-LD, built from ``schema``'s pieces; ``None``
+        says nothing (an index page is then described by what it lists)."""
+        return None
 
     def full_clean(self, *args: Any, **kwargs: Any) -> None:
         normalize_model_text(self)

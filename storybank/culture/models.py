@@ -3,6 +3,8 @@ architecture and scripts of the province's ethnic groups."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,7 @@ from storybank.core.blocks import CultureBodyBlock
 from storybank.core.choices import CultureCategory, Pillar
 from storybank.core.index_pages import FilteredIndexPage
 from storybank.core.models import ContentPage, EthnicGroupLink, NormalizedTextPage, PlaceLink, parental_key
+from storybank.core.protocols import SchemaOrg
 
 from .filters import CultureFilterForm, used_ethnic_groups
 
@@ -60,9 +63,26 @@ class CultureEntryPage(ContentPage):
     parent_page_types = ["culture.CultureIndexPage"]
     subpage_types: list[str] = []
 
+    og_type = "article"
+
     class Meta:
         verbose_name = _("culture entry")
         verbose_name_plural = _("culture entries")
+
+    def structured_data(self, schema: SchemaOrg) -> dict[str, Any]:
+        data = schema.dated({
+            **schema.common(),
+            "@type": "CreativeWork",
+            "headline": schema.headline(),
+            "genre": self.get_category_display(),
+            "about": [schema.ethnic_group(group) for group in self.get_ethnic_groups()],
+            "author": schema.author(),
+            "publisher": schema.publisher(),
+        })
+        places = [schema.place(place) for place in self.get_places()]
+        if places:
+            data["spatialCoverage"] = places
+        return data
 
 
 class CulturePlace(PlaceLink):

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -17,6 +18,7 @@ from storybank.core.blocks import SellerBlock
 from storybank.core.choices import OCOPProductGroup
 from storybank.core.index_pages import FilteredIndexPage
 from storybank.core.models import ContentPage, NormalizedTextPage, parental_key
+from storybank.core.protocols import SchemaOrg
 from storybank.governance.forms import ContentPageForm
 from storybank.taxonomy.models import Place, default_locale_only
 
@@ -112,6 +114,42 @@ class OCOPProductPage(ContentPage):
 
     def get_places(self) -> list[Place]:
         return [self.commune] if self.commune_id else []
+
+    def structured_data(self, schema: SchemaOrg) -> dict[str, Any]:
+        commune = self.commune
+        return {
+            **schema.common(),
+            "@type": "Product",
+            "category": self.get_product_group_display(),
+            "brand": {"@type": "Brand", "name": self.producer},
+            "manufacturer": {
+                "@type": "Organization", "name": self.producer,
+                "address": {"@type": "PostalAddress", "addressLocality": commune.localized_name,
+                            "addressRegion": "Lào Cai", "addressCountry": "VN"},
+            },
+            "countryOfOrigin": {"@type": "Country", "name": "VN"},
+            "review": self.ocop_review(),
+            "additionalProperty": [
+                {"@type": "PropertyValue", "propertyID": "ocop-stars", "name": gettext("OCOP rating"),
+                 "value": self.star_rating, "minValue": 1, "maxValue": 5, "unitText": gettext("stars")},
+                {"@type": "PropertyValue", "propertyID": "ocop-certification-year",
+                 "name": gettext("Certification year"), "value": self.certification_year},
+                {"@type": "PropertyValue", "propertyID": "ocop-decision", "name": gettext("Decision number"),
+                 "value": self.decision_number},
+            ],
+        }
+
+    def ocop_review(self) -> dict[str, Any]:
+        """The OCOP rating as the provincial evaluation council's review of the product."""
+        return {
+            "@type": "Review",
+            "name": gettext("OCOP rating"),
+            "reviewRating": {"@type": "Rating", "ratingValue": self.star_rating, "bestRating": 5, "worstRating": 1},
+            "author": {"@type": "Organization", "name": gettext("Lào Cai provincial OCOP evaluation council")},
+            "datePublished": str(self.certification_year),
+            "reviewBody": gettext("Certified %(stars)s-star OCOP product in %(year)s, decision %(decision)s.") % {
+                "stars": self.star_rating, "year": self.certification_year, "decision": self.decision_number},
+        }
 
     def get_images(self) -> list[Any]:
         images = [self.hero_image] if self.hero_image else []

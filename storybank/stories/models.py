@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,7 @@ from storybank.core.models import (
     TopicLink,
     parental_key,
 )
+from storybank.core.protocols import SchemaOrg
 
 from .filters import StoryFilterForm, used_places
 
@@ -66,9 +69,29 @@ class StoryPage(ContentPage):
     parent_page_types = ["stories.StoryIndexPage"]
     subpage_types: list[str] = []
 
+    og_type = "article"
+
     class Meta:
         verbose_name = _("story")
         verbose_name_plural = _("stories")
+
+    def structured_data(self, schema: SchemaOrg) -> dict[str, Any]:
+        data = schema.dated({
+            **schema.common(),
+            "@type": "Article",
+            "headline": schema.headline(),
+            "articleSection": self.get_pillar_display(),
+            "author": schema.author(),
+            "publisher": schema.publisher(),
+            "mainEntityOfPage": schema.canonical,
+        })
+        places = [schema.place(place) for place in self.get_places()]
+        if places:
+            data["contentLocation"] = places
+        groups = self.get_ethnic_groups()
+        if groups:
+            data["about"] = [schema.ethnic_group(group) for group in groups]
+        return data
 
 
 class StoryPlace(PlaceLink):
