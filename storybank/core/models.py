@@ -9,10 +9,11 @@ never need to know which page type they hold.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.apps import apps
 from django.db import models
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -21,8 +22,9 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from storybank.core.blocks import stream_feed_html
 from storybank.core.choices import Sensitivity
-from storybank.core.protocols import SchemaOrg
+from storybank.core.protocols import FeedParts, SchemaOrg
 from storybank.core.text import normalize_model_text
 from storybank.governance.pages import GovernedPage
 from storybank.taxonomy.models import EthnicGroup, Place, Topic, default_locale_only
@@ -83,8 +85,11 @@ class ContentPage(GovernedPage, NormalizedTextPage):
     which review, what may not be published) from ``storybank.governance``.
     """
 
-    #: Stable machine name of the content kind, used by search and feeds.
+    #: Stable machine name of the content kind (a ``ContentKind``), used by search, feeds and analytics.
     kind: str = ""
+    #: How feed rules reach this type's taxonomy terms: rule ("places",
+    #: "ethnic_groups", "topics") → query path. A rule the type lacks selects none of it.
+    term_paths: ClassVar[dict[str, str]] = {}
 
     lede = models.TextField(_("lede"), max_length=600, help_text=_("One or two sentences that sum the item up."))
     hero_image = models.ForeignKey(
@@ -156,6 +161,34 @@ class ContentPage(GovernedPage, NormalizedTextPage):
                 images.extend(item["image"] for item in block.value["images"])
         seen: set[int] = set()
         return [img for img in images if img and not (img.pk in seen or seen.add(img.pk))]
+
+    @classmethod
+    def in_pillars(cls, pillars: list[str]) -> QuerySet:
+        """Pages of this type in any of ``pillars``: by their pillar field, by
+        the pillar the whole type belongs to, or none."""
+        if any(field.name == "pillar" for field in cls._meta.get_fields()):
+            return cls.objects.filter(pillar__in=pillars)
+        return cls.objects.all() if getattr(cls, "pillar", "") in pillars else cls.objects.none()
+
+    # --- in the search index ----------------------------------------------
+    def search_text(self) -> str:
+        """The item's text for the search index: its body's blocks as search text."""
+        body = getattr(self, "body", None)
+        parts = body.stream_block.get_searchable_content(body) if body is not None else []
+        return "\n".join(part.strip() for part in parts if part and part.strip())
+
+    def search_facts(self) -> list[str]:
+        """Searchable facts of this page type that are not shown (a producer, a category…)."""
+        return []
+
+    # --- in a partner feed ------------------------------------------------
+    def feed_body(self, parts: FeedParts) -> str:
+        """The item's text as plain, safe HTML: the body's blocks, each rendering itself."""
+        return stream_feed_html(getattr(self, "body", None), parts)
+
+    def feed_details(self, parts: FeedParts) -> dict[str, Any]:
+        """What this page type adds to its feed item (an OCOP product's rating…)."""
+        return {}
 
 
 # --- Links from content to taxonomy -------------------------------------

@@ -10,7 +10,7 @@ as search text (Wagtail's ``get_searchable_content``) and as feed HTML
 (``feed_html``). Where a page or block needs help from the asking app (an
 absolute address, a rendition, the visibility of an image) it receives one of
 the objects below; the core names what they offer, the asking app implements
-them (``storybank.public.seo.SchemaOrg``, ``storybank.feeds.items.FeedParts``).
+them (``storybank.public.seo.SchemaOrg``, ``storybank.feeds.items.ItemParts``).
 """
 
 from __future__ import annotations

@@ -13,10 +13,10 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from storybank.core.blocks import CultureBodyBlock
-from storybank.core.choices import CultureCategory, Pillar
+from storybank.core.choices import ContentKind, CultureCategory, Pillar
 from storybank.core.index_pages import FilteredIndexPage
 from storybank.core.models import ContentPage, EthnicGroupLink, NormalizedTextPage, PlaceLink, parental_key
-from storybank.core.protocols import SchemaOrg
+from storybank.core.protocols import FeedParts, SchemaOrg
 
 from .filters import CultureFilterForm, used_ethnic_groups
 
@@ -42,7 +42,7 @@ class CultureIndexPage(FilteredIndexPage, NormalizedTextPage):
 
 
 class CultureEntryPage(ContentPage):
-    kind = "culture"
+    kind = ContentKind.CULTURE
     #: Culture entries always belong to the ethnic-culture pillar.
     pillar = Pillar.CULTURE
 
@@ -64,10 +64,17 @@ class CultureEntryPage(ContentPage):
     subpage_types: list[str] = []
 
     og_type = "article"
+    term_paths = {"places": "place_links__place", "ethnic_groups": "ethnic_group_links__ethnic_group"}
 
     class Meta:
         verbose_name = _("culture entry")
         verbose_name_plural = _("culture entries")
+
+    def search_facts(self) -> list[str]:
+        return [str(self.get_category_display())] if self.category else []
+
+    def feed_details(self, parts: FeedParts) -> dict[str, Any]:
+        return {"culture": {"category": {"id": self.category, "name": str(self.get_category_display())}}}
 
     def structured_data(self, schema: SchemaOrg) -> dict[str, Any]:
         data = schema.dated({

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
+from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 
-from storybank.core.blocks import SellerBlock
-from storybank.core.choices import OCOPProductGroup
+from storybank.core.blocks import SellerBlock, stream_feed_html
+from storybank.core.choices import ContentKind, OCOPProductGroup
 from storybank.core.index_pages import FilteredIndexPage
 from storybank.core.models import ContentPage, NormalizedTextPage, parental_key
-from storybank.core.protocols import SchemaOrg
+from storybank.core.protocols import FeedParts, SchemaOrg
 from storybank.governance.forms import ContentPageForm
 from storybank.taxonomy.models import Place, default_locale_only
 
@@ -61,8 +63,9 @@ class OCOPIndexPage(FilteredIndexPage, NormalizedTextPage):
 
 
 class OCOPProductPage(ContentPage):
-    kind = "product"
+    kind = ContentKind.PRODUCT
     base_form_class = OCOPProductForm
+    term_paths = {"places": "commune"}
 
     star_rating = models.PositiveSmallIntegerField(
         _("OCOP star rating"), choices=OCOP_STARS, validators=[validate_ocop_stars],
@@ -114,6 +117,30 @@ class OCOPProductPage(ContentPage):
 
     def get_places(self) -> list[Place]:
         return [self.commune] if self.commune_id else []
+
+    def search_text(self) -> str:
+        return get_text_for_indexing(self.description).strip() if self.description else ""
+
+    def search_facts(self) -> list[str]:
+        sellers = [f"{block.value['name']} {block.value.get('address', '')}" for block in self.where_to_buy]
+        group = [str(self.get_product_group_display())] if self.product_group else []
+        return [self.producer, self.decision_number, *group, *sellers]
+
+    def feed_body(self, parts: FeedParts) -> str:
+        sellers = stream_feed_html(self.where_to_buy, parts)
+        where_to_buy = f"<h2>{escape(gettext('Where to buy'))}</h2><ul>{sellers}</ul>" if sellers else ""
+        return parts.rich_text(self.description) + where_to_buy
+
+    def feed_details(self, parts: FeedParts) -> dict[str, Any]:
+        return {"product": {
+            "star_rating": self.star_rating,
+            "product_group": {"id": self.product_group, "name": str(self.get_product_group_display())},
+            "producer": self.producer,
+            "commune": parts.place(self.commune) if self.commune_id else None,
+            "certification_year": self.certification_year,
+            "decision_number": self.decision_number,
+            "sellers": [dict(block.value) for block in self.where_to_buy],
+        }}
 
     def structured_data(self, schema: SchemaOrg) -> dict[str, Any]:
         commune = self.commune

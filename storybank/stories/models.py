@@ -12,7 +12,7 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from storybank.core.blocks import StoryBodyBlock
-from storybank.core.choices import Pillar
+from storybank.core.choices import ContentKind, Pillar
 from storybank.core.index_pages import FilteredIndexPage
 from storybank.core.models import (
     ContentPage,
@@ -49,7 +49,7 @@ class StoryIndexPage(FilteredIndexPage, NormalizedTextPage):
 
 
 class StoryPage(ContentPage):
-    kind = "story"
+    kind = ContentKind.STORY
 
     pillar = models.CharField(_("pillar"), max_length=20, choices=Pillar.choices)
     body = StreamField(StoryBodyBlock(), verbose_name=_("body"))
@@ -70,6 +70,10 @@ class StoryPage(ContentPage):
     subpage_types: list[str] = []
 
     og_type = "article"
+    term_paths = {
+        "places": "place_links__place", "ethnic_groups": "ethnic_group_links__ethnic_group",
+        "topics": "topic_links__topic",
+    }
 
     class Meta:
         verbose_name = _("story")
