@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from storybank.assets.models import LaoCaiImage, MediaAsset
 from storybank.core.models import content_page_models
@@ -295,8 +295,6 @@ def _thumbnail_url(image: LaoCaiImage | None) -> str:
 
 # --- helpers -------------------------------------------------------------------------
 def _locale(code: str) -> Any:
-    from wagtail.models import Locale
-
     return Locale.objects.filter(language_code=code).first()
 
 

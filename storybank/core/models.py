@@ -3,8 +3,14 @@
 ``ContentPage`` is the abstract base of stories, OCOP products and culture
 entries: a summary, a hero image, the contributing unit and the sensitivity
 flags that decide which review it goes through. It also gives search, feeds
-and templates one vocabulary (``kind``, ``pillar``, ``get_places()``…) so they
-never need to know which page type they hold.
+and templates one vocabulary (``kind``, ``pillar``, ``get_places()``…) and
+asks each page type what it is for them (``storybank.core.protocols``), so
+they never need to know which page type they hold.
+
+The core knows no app built on it: governance adds its rules to each page
+type (``GovernedPage``), analytics labels served pages by listening to
+:data:`page_served`, and the page types are found in the app registry
+(:func:`content_page_models`).
 """
 
 from __future__ import annotations
@@ -14,20 +20,23 @@ from typing import Any, ClassVar
 from django.apps import apps
 from django.db import models
 from django.db.models import QuerySet
+from django.dispatch import Signal
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
 from wagtail.search import index
 
 from storybank.core.blocks import stream_feed_html
 from storybank.core.choices import Sensitivity
 from storybank.core.protocols import FeedParts, SchemaOrg
 from storybank.core.text import normalize_model_text
-from storybank.governance.pages import GovernedPage
-from storybank.taxonomy.models import EthnicGroup, Place, Topic, default_locale_only
+
+#: Sent when a page has rendered its response (``sender`` is the page class;
+#: ``page``, ``request`` and ``response``); analytics labels page views from it.
+page_served = Signal()
 
 
 class NormalizedTextPage(Page):
@@ -53,11 +62,11 @@ class NormalizedTextPage(Page):
         return super().save(*args, **kwargs)
 
     def serve(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        """Serve the page, labelled for analytics as a public page view (the
-        label stays on cached copies, so cached views are counted too)."""
-        from storybank.analytics.recording import label_page_view
-
-        return label_page_view(super().serve(request, *args, **kwargs), self, request)
+        """Serve the page and say so (:data:`page_served`): a label a receiver
+        puts on the response stays on cached copies of it."""
+        response = super().serve(request, *args, **kwargs)
+        page_served.send(sender=type(self), page=self, request=request, response=response)
+        return response
 
 
 class LocaleRootPage(NormalizedTextPage):
@@ -78,12 +87,11 @@ class LocaleRootPage(NormalizedTextPage):
         return super().route(request, path_components)
 
 
-class ContentPage(GovernedPage, NormalizedTextPage):
-    """Abstract base for stories, OCOP products and culture entries.
-
-    ``GovernedPage`` brings the editorial rules (who may edit or publish,
-    which review, what may not be published) from ``storybank.governance``.
-    """
+class ContentPage(NormalizedTextPage):
+    """Abstract base for stories, OCOP products and culture entries. Each
+    page type also inherits ``storybank.governance.pages.GovernedPage``, the
+    editorial rules (who may edit or publish, which review, what may not be
+    published)."""
 
     #: Stable machine name of the content kind (a ``ContentKind``), used by search, feeds and analytics.
     kind: str = ""
@@ -140,15 +148,15 @@ class ContentPage(GovernedPage, NormalizedTextPage):
     def pillar_value(self) -> str:
         return getattr(self, "pillar", "") or ""
 
-    def get_places(self) -> list[Place]:
+    def get_places(self) -> list[Any]:
         return [link.place for link in self.place_links.all()] if hasattr(self, "place_links") else []
 
-    def get_ethnic_groups(self) -> list[EthnicGroup]:
+    def get_ethnic_groups(self) -> list[Any]:
         if hasattr(self, "ethnic_group_links"):
             return [link.ethnic_group for link in self.ethnic_group_links.all()]
         return []
 
-    def get_topics(self) -> list[Topic]:
+    def get_topics(self) -> list[Any]:
         return [link.topic for link in self.topic_links.all()] if hasattr(self, "topic_links") else []
 
     def get_images(self) -> list[Any]:
@@ -189,45 +197,6 @@ class ContentPage(GovernedPage, NormalizedTextPage):
     def feed_details(self, parts: FeedParts) -> dict[str, Any]:
         """What this page type adds to its feed item (an OCOP product's rating…)."""
         return {}
-
-
-# --- Links from content to taxonomy -------------------------------------
-# Orderable child relations (not many-to-many fields) because
-# wagtail-localize synchronises child relations to translations and ignores
-# many-to-many fields.
-
-
-class PlaceLink(Orderable):
-    place = models.ForeignKey(
-        Place, verbose_name=_("place"), on_delete=models.CASCADE, related_name="+",
-        limit_choices_to=default_locale_only,
-    )
-    panels = [FieldPanel("place")]
-
-    class Meta(Orderable.Meta):
-        abstract = True
-
-
-class EthnicGroupLink(Orderable):
-    ethnic_group = models.ForeignKey(
-        EthnicGroup, verbose_name=_("ethnic group"), on_delete=models.CASCADE, related_name="+",
-        limit_choices_to=default_locale_only,
-    )
-    panels = [FieldPanel("ethnic_group")]
-
-    class Meta(Orderable.Meta):
-        abstract = True
-
-
-class TopicLink(Orderable):
-    topic = models.ForeignKey(
-        Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="+",
-        limit_choices_to=default_locale_only,
-    )
-    panels = [FieldPanel("topic")]
-
-    class Meta(Orderable.Meta):
-        abstract = True
 
 
 def content_page_models() -> list[type[ContentPage]]:

@@ -15,8 +15,10 @@ from wagtail.search import index
 from storybank.core.blocks import CultureBodyBlock
 from storybank.core.choices import ContentKind, CultureCategory, Pillar
 from storybank.core.index_pages import FilteredIndexPage
-from storybank.core.models import ContentPage, EthnicGroupLink, NormalizedTextPage, PlaceLink, parental_key
+from storybank.core.models import ContentPage, NormalizedTextPage, parental_key
 from storybank.core.protocols import FeedParts, SchemaOrg
+from storybank.governance.pages import GovernedPage
+from storybank.taxonomy.models import EthnicGroupLink, PlaceLink
 
 from .filters import CultureFilterForm, used_ethnic_groups
 
@@ -41,7 +43,7 @@ class CultureIndexPage(FilteredIndexPage, NormalizedTextPage):
         return CultureFilterForm(data, groups=used_ethnic_groups(pages))
 
 
-class CultureEntryPage(ContentPage):
+class CultureEntryPage(GovernedPage, ContentPage):
     kind = ContentKind.CULTURE
     #: Culture entries always belong to the ethnic-culture pillar.
     pillar = Pillar.CULTURE

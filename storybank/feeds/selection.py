@@ -16,6 +16,7 @@ from storybank.assets.models import LaoCaiImage, MediaAsset
 from storybank.core.choices import MediaKind
 from storybank.core.models import content_page_models
 from storybank.core.visibility import public_pages, redistributable_assets
+from storybank.governance.highlights import highlighted_translation_keys
 
 from .items import IMAGE, MEDIA, PAGE, image_key, media_key, page_key, split_key
 from .models import Feed
@@ -65,8 +66,6 @@ def selected_pages(feed: Feed, ids: Iterable[int] | None = None) -> QuerySet:
     for model in models:
         by_rules |= Q(pk__in=_by_rules(feed, model, chosen).values("pk"))
     if feed.weekly_highlights_only:
-        from storybank.governance.highlights import highlighted_translation_keys
-
         by_rules &= Q(translation_key__in=highlighted_translation_keys())
     pinned = Page.objects.filter(pk__in=feed.pins.values("page_id")).values("translation_key")
     by_pin = Q(translation_key__in=pinned) & _existing(page_models)

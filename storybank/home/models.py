@@ -15,6 +15,8 @@ from storybank.core.blocks import PillarBlock
 from storybank.core.models import LocaleRootPage
 from storybank.core.protocols import SchemaOrg
 
+from .sections import home_context
+
 
 class HomePage(LocaleRootPage):
     hero_title = models.CharField(_("hero title"), max_length=255)
@@ -58,8 +60,6 @@ class HomePage(LocaleRootPage):
         }
 
     def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from storybank.public.home import home_context
-
         context = super().get_context(request, *args, **kwargs)
         context.update(home_context(self, request))
         return context

@@ -22,6 +22,7 @@ from storybank.core.index_pages import FilteredIndexPage
 from storybank.core.models import ContentPage, NormalizedTextPage, parental_key
 from storybank.core.protocols import FeedParts, SchemaOrg
 from storybank.governance.forms import ContentPageForm
+from storybank.governance.pages import GovernedPage
 from storybank.taxonomy.models import Place, default_locale_only
 
 from .filters import ProductFilterForm
@@ -62,7 +63,7 @@ class OCOPIndexPage(FilteredIndexPage, NormalizedTextPage):
         return OCOPProductPage.objects.child_of(self)
 
 
-class OCOPProductPage(ContentPage):
+class OCOPProductPage(GovernedPage, ContentPage):
     kind = ContentKind.PRODUCT
     base_form_class = OCOPProductForm
     term_paths = {"places": "commune"}

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info, override
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
@@ -129,8 +129,6 @@ def place_node(place: Any, request: HttpRequest | None) -> dict[str, Any]:
 
 
 def place_url(place: Any, language: str | None = None) -> str:
-    from django.utils.translation import override
-
     with override(language or get_language()):
         return reverse("public:place", args=[place.slug])
 
@@ -257,6 +255,4 @@ def page_meta(page: Page, request: HttpRequest | None, context: dict[str, Any] |
 
 def language_name(code: str) -> str:
     """The language's name in itself (Tiếng Việt, 简体中文…), for the switcher."""
-    from django.utils.translation import get_language_info
-
     return get_language_info(code)["name_local"]

@@ -14,15 +14,10 @@ from wagtail.search import index
 from storybank.core.blocks import StoryBodyBlock
 from storybank.core.choices import ContentKind, Pillar
 from storybank.core.index_pages import FilteredIndexPage
-from storybank.core.models import (
-    ContentPage,
-    EthnicGroupLink,
-    NormalizedTextPage,
-    PlaceLink,
-    TopicLink,
-    parental_key,
-)
+from storybank.core.models import ContentPage, NormalizedTextPage, parental_key
 from storybank.core.protocols import SchemaOrg
+from storybank.governance.pages import GovernedPage
+from storybank.taxonomy.models import EthnicGroupLink, PlaceLink, TopicLink
 
 from .filters import StoryFilterForm, used_places
 
@@ -48,7 +43,7 @@ class StoryIndexPage(FilteredIndexPage, NormalizedTextPage):
         return StoryFilterForm(data, places=used_places(pages))
 
 
-class StoryPage(ContentPage):
+class StoryPage(GovernedPage, ContentPage):
     kind = ContentKind.STORY
 
     pillar = models.CharField(_("pillar"), max_length=20, choices=Pillar.choices)
