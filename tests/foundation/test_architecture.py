@@ -21,6 +21,9 @@ from storybank.governance.pages import GovernedPage
 ROOT = Path(settings.BASE_DIR)
 PACKAGES = ("storybank", "search", "media_pipeline")
 
+#: The apps that define content page types, found in the app registry (a new type needs no edit here).
+PAGE_TYPE_APPS = tuple(sorted({model._meta.app_config.name for model in content_page_models()}))
+
 #: Bottom to top. Apps on one line are siblings: they may not import each other.
 LAYERS: list[tuple[str, ...]] = [
     ("storybank.settings",),  # configuration: the languages, read by every layer
@@ -30,7 +33,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("storybank.analytics",),  # counting: told what to count by the layers above
     ("media_pipeline",),  # ingest, renditions, press downloads
     ("storybank.governance",),  # roles, workflows, what may be published, rights expiry, audit
-    ("storybank.stories", "storybank.products", "storybank.culture"),  # the content page types
+    PAGE_TYPE_APPS,  # the content page types: stories, OCOP products, culture entries…
     ("storybank.home",),  # the home page shows the content page types
     ("storybank.public", "search", "storybank.feeds"),  # the site, search, partner feeds
     ("storybank.demo",),  # demo content of every app
