@@ -24,11 +24,10 @@ from django.conf import settings
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from wagtail.models import Page
-from wagtail.rich_text import get_text_for_indexing
+from wagtail.models import Locale, Page
 
 from storybank.assets.models import LaoCaiImage, MediaAsset
-from storybank.core.listing import content_page_models
+from storybank.core.models import content_page_models
 from storybank.core.visibility import is_asset_public, is_page_public
 
 logger = logging.getLogger(__name__)
@@ -156,7 +155,7 @@ def _page_entry(page: Any) -> IndexEntry:
             *_localized_names(places, page.locale), *_localized_names(groups, page.locale),
             *_localized_names(topics, page.locale),
             content.contributing_unit.name if content.contributing_unit else "",
-            *_page_specific_meta(content),
+            *content.search_facts(),
         ]
         thumbnail = _first_usable_image(content)
         date = page.first_published_at or page.last_published_at or page.latest_revision_created_at
@@ -167,7 +166,7 @@ def _page_entry(page: Any) -> IndexEntry:
             kind=page.kind,
             title=content.title,
             summary=content.lede or "",
-            body=_truncate(_page_body(content)),
+            body=_truncate(content.search_text()),
             meta=" \n".join(part for part in meta if part),
             url=_page_url(page),
             thumbnail_url=_thumbnail_url(thumbnail),
@@ -182,31 +181,6 @@ def _page_entry(page: Any) -> IndexEntry:
             public_until=page.expire_at,
             status=status,
         )
-
-
-def _page_body(page: Any) -> str:
-    parts: list[str] = []
-    body = getattr(page, "body", None)
-    if body is not None:
-        parts.extend(body.stream_block.get_searchable_content(body))
-    description = getattr(page, "description", "")
-    if description:
-        parts.append(get_text_for_indexing(description))
-    return "\n".join(part.strip() for part in parts if part and part.strip())
-
-
-def _page_specific_meta(page: Any) -> list[str]:
-    """Searchable facts of particular page types (producer, category…)."""
-    meta: list[str] = []
-    for name in ("producer", "decision_number"):
-        meta.append(getattr(page, name, "") or "")
-    for name in ("category", "product_group"):
-        if getattr(page, name, ""):
-            meta.append(str(getattr(page, f"get_{name}_display")()))
-    where_to_buy = getattr(page, "where_to_buy", None)
-    if where_to_buy:
-        meta.extend(f"{block.value['name']} {block.value.get('address', '')}" for block in where_to_buy)
-    return meta
 
 
 def _page_url(page: Any) -> str:
@@ -321,8 +295,6 @@ def _thumbnail_url(image: LaoCaiImage | None) -> str:
 
 # --- helpers -------------------------------------------------------------------------
 def _locale(code: str) -> Any:
-    from wagtail.models import Locale
-
     return Locale.objects.filter(language_code=code).first()
 
 

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from search.text import ParsedQuery, QueryError, parse_query
-from storybank.taxonomy.choices import ContentKind, Licence, Pillar
+from storybank.core.choices import ContentKind, Licence, Pillar
 
 #: Facets in the order the page and the API show them.
 FACETS = ("kind", "locale", "pillar", "ethnic_group", "place", "licence", "year")

@@ -18,7 +18,7 @@ from django.utils.translation import get_language, get_language_info
 from search.backends import ObjectKey, get_backend
 from search.documents import entries_for, load_object, object_key
 from search.query import FACET_LABELS, FACETS, Facet, FacetCounts, FacetValue, SearchQuery, SearchResults
-from storybank.taxonomy.choices import ContentKind, Licence, Pillar
+from storybank.core.choices import ContentKind, Licence, Pillar
 from storybank.taxonomy.models import EthnicGroup, Place
 
 #: How long facet labels of taxonomy terms are cached (a renamed term shows its new name after this).

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from search import service
+
 
 @task()
 def sync_search_index(object_type: str, object_id: int) -> None:
     """Index the committed state of one object, or remove it when it is gone."""
-    from search import service
-
     service.sync(object_type, object_id)

@@ -20,14 +20,14 @@ from wagtail.documents.models import AbstractDocument, Document
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.search import index
 
-from storybank.core.text import NormalizedTextMixin
-from storybank.taxonomy.choices import (
+from storybank.core.choices import (
     LICENCE_URLS,
     REDISTRIBUTABLE_LICENCES,
     ConsentStatus,
     Licence,
     MediaKind,
 )
+from storybank.core.text import NormalizedTextMixin
 from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place, default_locale_only
 
 

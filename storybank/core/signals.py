@@ -25,7 +25,11 @@ from typing import Any
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from storybank.core.models import content_page_models
 
 #: ``sender`` is the model class; keyword arguments ``instance`` and ``change``.
 content_changed = Signal()
@@ -43,11 +47,13 @@ def announce(instance: Any, change: Change) -> None:
     content_changed.send(sender=type(instance), instance=instance, change=change)
 
 
-def _is_tracked(sender: type) -> bool:
-    from storybank.assets.models import LaoCaiImage, MediaAsset
-    from storybank.core.listing import content_page_models
+def asset_models() -> tuple[type, type]:
+    """The image and media models, as Wagtail's settings name them (the core imports no app above it)."""
+    return get_image_model(), get_document_model()
 
-    return sender in (*content_page_models(), LaoCaiImage, MediaAsset)
+
+def _is_tracked(sender: type) -> bool:
+    return sender in (*content_page_models(), *asset_models())
 
 
 def _on_page_published(sender: type, instance: Any, **kwargs: Any) -> None:
@@ -73,8 +79,6 @@ def _on_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
 def _announce_branch(page: Any) -> None:
     """Announce every content page at or below ``page`` (drafts included)."""
     from wagtail.models import Page
-
-    from storybank.core.listing import content_page_models
 
     for descendant in Page.objects.descendant_of(page, inclusive=True).type(*content_page_models()).specific():
         announce(descendant, Change.PUBLISHED)
@@ -106,12 +110,10 @@ def connect() -> None:
     """Wire Wagtail's and Django's signals to ``content_changed`` (from ``CoreConfig.ready``)."""
     from wagtail.models import PageViewRestriction
 
-    from storybank.assets.models import LaoCaiImage, MediaAsset
-
     page_published.connect(_on_page_published, dispatch_uid="core.content_changed.published")
     page_unpublished.connect(_on_page_unpublished, dispatch_uid="core.content_changed.unpublished")
     post_delete.connect(_on_deleted, dispatch_uid="core.content_changed.deleted")
-    for asset_model in (LaoCaiImage, MediaAsset):
+    for asset_model in asset_models():
         uid = f"core.content_changed.{asset_model.__name__}"
         post_save.connect(_on_asset_saved, sender=asset_model, dispatch_uid=uid)
         m2m_changed.connect(_on_asset_groups_changed, sender=asset_model.ethnic_groups.through, dispatch_uid=uid)

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from .delivery import retry_now
 from .formats import formats
 from .models import ApiKey, Delivery, DeliveryStatus, Feed, Partner
+from .push import deliver_feeds_task, retry_now
 from .sync import reconcile_feed
 
 
@@ -161,7 +161,5 @@ class DeliveriesView(FeedsAdminView):
             messages.info(request, _("%(count)s delivery(ies) were replaced by a newer change of the same item.")
                           % {"count": superseded})
         if queued:
-            from .tasks import deliver_feeds_task
-
             deliver_feeds_task.enqueue()
         return HttpResponseRedirect(reverse("feeds_admin:deliveries"))

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_tasks import task
 
 from storybank.assets.models import LaoCaiImage, MediaAsset
 from storybank.core.signals import content_changed
@@ -31,6 +32,7 @@ from storybank.core.signals import content_changed
 from .formats import FRAGMENTS_VERSION, Row, formats, fragment_field, render_fragments
 from .items import BuiltItem, ItemBuilder, item_id, key_for, term_ref, translation_group_keys
 from .models import Delivery, DeliveryStatus, Feed, FeedEntry, FeedHead, PushDestination
+from .push import deliver_feeds_task
 from .selection import selected_keys
 
 logger = logging.getLogger(__name__)
@@ -169,8 +171,6 @@ def _enqueue_deliveries(feed: Feed, rows: list[FeedEntry]) -> None:
     ]
     Delivery.objects.bulk_create(deliveries, batch_size=500)
     if deliveries and getattr(settings, "FEEDS_PUSH_ON_COMMIT", True):
-        from .tasks import deliver_feeds_task
-
         transaction.on_commit(lambda: deliver_feeds_task.enqueue())
 
 
@@ -215,8 +215,6 @@ def on_term_changed(sender: type, instance: Any, raw: bool = False, **kwargs: An
     the edit commits, since a place may appear in thousands of items."""
     if raw:
         return
-    from .tasks import refresh_items_showing_task
-
     ref = term_ref(instance)
     transaction.on_commit(lambda: refresh_items_showing_task.enqueue(ref))
 
@@ -227,8 +225,6 @@ def on_highlights_changed(sender: type, instance: Any, raw: bool = False, **kwar
     highlights themselves is caught by ``reconcile_feeds``)."""
     if raw:
         return
-    from .tasks import reconcile_feed_task
-
     for feed_id in Feed.objects.filter(active=True, weekly_highlights_only=True).values_list("pk", flat=True):
         transaction.on_commit(lambda feed_id=feed_id: reconcile_feed_task.enqueue(feed_id))
 
@@ -272,3 +268,35 @@ def rerender_fragments(feed: Feed, batch: int = 500) -> int:
         FeedEntry.objects.bulk_update(entries, ["fragments_version", *FRAGMENT_FIELDS])
         done += len(entries)
     return done
+
+
+# --- background work (Django's task framework: immediate in development and tests,
+# the database queue with ``manage.py db_worker`` in production) ---------------------
+
+
+def on_feed_saved(sender: type, feed: Feed, **kwargs: Any) -> None:
+    """``feed_saved`` receiver: new rules change which items belong; recompute once the edit is committed."""
+    feed_id = feed.pk
+    transaction.on_commit(lambda: reconcile_feed_task.enqueue(feed_id))
+
+
+@task()
+def reconcile_feed_task(feed_id: int) -> int:
+    """Bring one feed in line with its rules (after an edit); returns the number of changes."""
+    feed = Feed.objects.filter(pk=feed_id).first()
+    return len(reconcile_feed(feed)) if feed else 0
+
+
+@task()
+def reconcile_all_feeds_task() -> int:
+    """Catch what no signal announces (an embargo passing, a page expiring):
+    run it every few minutes, e.g. from cron with ``manage.py reconcile_feeds``."""
+    return sum(len(reconcile_feed(feed)) for feed in Feed.objects.filter(active=True).order_by("pk"))
+
+
+@task()
+def refresh_items_showing_task(ref: str) -> int:
+    """Rebuild, in every feed, the items that show ``ref`` (a renamed place…)."""
+    keys = keys_showing(ref)
+    reconcile_everywhere(keys)
+    return len(keys)

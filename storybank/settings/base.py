@@ -71,10 +71,16 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
 ]
 
+# Requests run down this list and responses back up it; the order matters.
 MIDDLEWARE = [
+    # First: counts responses labelled X-LaoCai-Count (pages, press downloads, feed pulls) on their way
+    # out, above every middleware that answers from a cache, so cached pages are counted too.
+    "storybank.analytics.middleware.AnalyticsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, before sessions and languages are looked at.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions (it may use session data), before CommonMiddleware (which needs the language to resolve URLs).
     "storybank.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,8 +88,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last, so every middleware above still sees cache hits (see PUBLIC_PAGE_CACHE_SECONDS).
+    # Below everything that must see cached pages too (analytics, security headers, language):
+    # a hit is answered here. See PUBLIC_PAGE_CACHE_SECONDS.
     "storybank.public.cache.PageCacheMiddleware",
+    # Logs exports (press kits, the annual report, admin spreadsheets) as they leave; it needs the
+    # resolved URL and the signed-in user. Exports are never cached, so it sits below the cache.
+    "storybank.governance.audit.ExportAuditMiddleware",
 ]
 
 ROOT_URLCONF = "storybank.urls"
@@ -157,12 +167,7 @@ STATICFILES_DIRS = [BASE_DIR / "storybank" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-
-# S3-compatible object storage (MinIO, AWS S3) when a bucket is configured.
+# Media live in an S3-compatible object store (MinIO, AWS S3) when a bucket is configured.
 AWS_STORAGE_BUCKET_NAME = os.environ.get("S3_BUCKET", "")
 if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
@@ -173,7 +178,20 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_QUERYSTRING_EXPIRE = int(os.environ.get("S3_SIGNED_URL_SECONDS", "900"))
     AWS_DEFAULT_ACL = None
     AWS_S3_FILE_OVERWRITE = False
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # MinIO and most S3-compatible stores want path-style addresses (http://minio:9000/bucket/key).
+    AWS_S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE", "path")
+    AWS_S3_SIGNATURE_VERSION = "s3v4"
+    # The address browsers use for signed URLs when the app reaches the store
+    # by an internal name (http://minio:9000 in docker-compose).
+    AWS_S3_PUBLIC_ENDPOINT_URL = os.environ.get("S3_PUBLIC_ENDPOINT_URL", "")
+
+STORAGES = {
+    # The bucket through media_pipeline.storage.S3Storage (signed URLs for the public address), else var/media.
+    "default": {"BACKEND": "media_pipeline.storage.S3Storage" if AWS_STORAGE_BUCKET_NAME
+                else "django.core.files.storage.FileSystemStorage"},
+    # production.py serves hashed, compressed files instead (collected when the image is built).
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # --- Search ----------------------------------------------------------------
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
@@ -233,14 +251,7 @@ MEDIA_NEAR_DUPLICATE_BITS = 6  # of 64: perceptual hashes this close are flagged
 MEDIA_BRAND_MARK_PATH = os.environ.get("MEDIA_BRAND_MARK_PATH", "")  # the province's logo (PNG), if supplied
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = MEDIA_MAX_IMAGE_BYTES
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = MEDIA_MAX_IMAGE_PIXELS
-if AWS_STORAGE_BUCKET_NAME:
-    # MinIO and most S3-compatible stores want path-style addresses (http://minio:9000/bucket/key).
-    AWS_S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE", "path")
-    AWS_S3_SIGNATURE_VERSION = "s3v4"
-    # The address browsers use for signed URLs when the app reaches the store
-    # by an internal name (http://minio:9000 in docker-compose).
-    AWS_S3_PUBLIC_ENDPOINT_URL = os.environ.get("S3_PUBLIC_ENDPOINT_URL", "")
-    STORAGES["default"] = {"BACKEND": "media_pipeline.storage.S3Storage"}
+# S3 storage: AWS_* and STORAGES above.
 
 
 # --- storybank/feeds/ ------------------------------------------------------
@@ -271,7 +282,7 @@ FEEDS_PUSH_CONCURRENCY = int(os.environ.get("FEEDS_PUSH_CONCURRENCY", "8"))  # s
 # (consent, sensitive review); exports are audited as they leave; editors are
 # told by email (the console unless EMAIL_BACKEND/EMAIL_HOST are set).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "storybank.governance.workflows.publish_approved"
-MIDDLEWARE.append("storybank.governance.audit.ExportAuditMiddleware")
+# The export audit is ExportAuditMiddleware in MIDDLEWARE above.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -283,10 +294,7 @@ WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 # Weeks back the home page and highlight feeds look when this week has no highlights yet.
 GOVERNANCE_HIGHLIGHTS_FALLBACK_WEEKS = int(os.environ.get("GOVERNANCE_HIGHLIGHTS_FALLBACK_WEEKS", "4"))
 
-# Analytics counts responses labelled X-LaoCai-Count (pages, press downloads,
-# feed pulls). It must sit above any middleware that answers from a cache
-# (e.g. FetchFromCacheMiddleware) so cached pages are counted: first is safest.
-MIDDLEWARE = ["storybank.analytics.middleware.AnalyticsMiddleware", *MIDDLEWARE]
+# Analytics counts responses labelled X-LaoCai-Count: AnalyticsMiddleware, first in MIDDLEWARE above.
 # The plan's target: reach grows by this fraction every year (+20 %).
 ANALYTICS_YEARLY_GROWTH_TARGET = float(os.environ.get("ANALYTICS_YEARLY_GROWTH_TARGET", "0.20"))
 # Months of deterministic demo counters written by load_demo (0: none).

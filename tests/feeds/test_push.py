@@ -13,8 +13,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from storybank.feeds.delivery import Worker, backoff_seconds
 from storybank.feeds.models import Delivery, DeliveryStatus, DestinationKind, FeedEntry, PushDestination
+from storybank.feeds.push import Worker, backoff_seconds
 from storybank.feeds.sync import reconcile_feed
 from storybank.stories.models import StoryPage
 
@@ -125,7 +125,7 @@ def test_retry_now_never_resends_an_older_state_over_a_newer_one(push_feed, part
     dead = Delivery.objects.get(destination=destination, status=DeliveryStatus.DEAD)
     StoryPage.objects.get(pk=story.pk).unpublish()
     Worker().run_once()
-    from storybank.feeds.delivery import retry_now
+    from storybank.feeds.push import retry_now
 
     assert retry_now(dead) is False
     dead.refresh_from_db()

@@ -22,9 +22,9 @@ from search.query import FACETS, SearchQuery
 from search.service import search
 from search.text import fold
 from storybank.assets.models import LaoCaiImage, MediaAsset
-from storybank.core.listing import content_page_models
+from storybank.core.choices import ConsentStatus
+from storybank.core.models import content_page_models
 from storybank.core.visibility import public_pages, usable_assets
-from storybank.taxonomy.choices import ConsentStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from storybank.feeds.delivery import Worker
+from storybank.feeds.push import Worker
 
 
 class Command(BaseCommand):

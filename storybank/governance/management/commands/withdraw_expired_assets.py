@@ -14,6 +14,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from storybank.governance.rights import withdraw_expired_assets
+from storybank.governance.tasks import withdraw_expired_assets_task
+
 
 class Command(BaseCommand):
     help = "Withdraw images and media whose rights have expired, and tell the editors."
@@ -31,9 +34,6 @@ class Command(BaseCommand):
             time.sleep(every)
 
     def run_once(self, queue: bool) -> None:
-        from storybank.governance.rights import withdraw_expired_assets
-        from storybank.governance.tasks import withdraw_expired_assets_task
-
         if queue:
             result = withdraw_expired_assets_task.enqueue()
             self.stdout.write(f"Queued the rights-expiry task ({result.id}).")
