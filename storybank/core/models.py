@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -104,6 +104,19 @@ class ContentPage(GovernedPage, NormalizedTextPage):
 
     class Meta:
         abstract = True
+
+    # --- publishing -----------------------------------------------------
+    # Wagtail's publish and unpublish actions open no transaction; ours do, so
+    # the page and what mirrors it (search, feeds and their outbox, the page
+    # cache: content_changed's receivers) commit together, whoever publishes:
+    # an editor, a workflow's last approval, publish_scheduled, code.
+    def publish(self, revision: Any, *args: Any, **kwargs: Any) -> Any:
+        with transaction.atomic():
+            return super().publish(revision, *args, **kwargs)
+
+    def unpublish(self, *args: Any, **kwargs: Any) -> Any:
+        with transaction.atomic():
+            return super().unpublish(*args, **kwargs)
 
     # --- editorial ------------------------------------------------------
     @property

@@ -161,7 +161,7 @@ class DeliveriesView(FeedsAdminView):
             messages.info(request, _("%(count)s delivery(ies) were replaced by a newer change of the same item.")
                           % {"count": superseded})
         if queued:
-            from .tasks import deliver_feeds_task
+            from .delivery import send_soon
 
-            deliver_feeds_task.enqueue()
+            send_soon()
         return HttpResponseRedirect(reverse("feeds_admin:deliveries"))

@@ -221,12 +221,3 @@ def test_s3_failures_are_retried_like_webhooks(push_feed, partner, s3_server):
     Worker().run_once()
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.DELIVERED
-
-
-def test_a_commit_queues_the_delivery_task(push_feed, partner, receiver, settings, django_capture_on_commit_callbacks):
-    settings.FEEDS_PUSH_ON_COMMIT = True
-    server = receiver()
-    hook(partner, push_feed, server)
-    with django_capture_on_commit_callbacks(execute=True):
-        new_story("Đi chợ tình Sa Pa")
-    assert [r.json["item"]["title"] for r in server.requests] == ["Đi chợ tình Sa Pa"]
