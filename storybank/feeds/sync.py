@@ -264,6 +264,14 @@ def reconcile_feed(feed: Feed, *, rebuild: bool = False) -> list[Recorded]:
     return recorded
 
 
+def divergent_keys(feed: Feed) -> set[str]:
+    """Items whose presence in ``feed`` differs from what its rules and the
+    visibility rule say now (empty when the feed is right; a check for
+    operators, the soak test and the concurrency tests)."""
+    present = set(FeedEntry.objects.filter(feed=feed, present=True).values_list("item_key", flat=True))
+    return present ^ selected_keys(feed)
+
+
 def stale_by_calendar(feed: Feed, today: datetime.date | None = None) -> set[str]:
     """Items present in ``feed`` that were built while an asset they show was
     still usable, and whose asset's rights have ended since. Nothing in the
