@@ -5,8 +5,8 @@
 * An image whose rights end by the calendar leaves the story items that
   show it when ``reconcile_feeds`` runs (the scheduler's job), before the
   rights-expiry run withdraws it.
-* An expired image withdrawn by another process (the scheduler) and then
-  restored answers its press renditions again, not 500 from a stale cache.
+
+(Restoring an expired image: ``tests/operations/test_restored_renditions.py``.)
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import datetime
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 
 from storybank.assets.models import LaoCaiImage
@@ -23,7 +22,6 @@ from storybank.feeds.delivery import Worker
 from storybank.feeds.models import DeliveryStatus, FeedEntry, PushDestination
 from storybank.feeds.sync import reconcile_feed
 from storybank.stories.models import StoryPage
-from tests.operations.processes import manage, wait_for
 
 from .test_push import expected_items
 
@@ -78,33 +76,3 @@ def test_an_image_whose_rights_end_by_the_calendar_leaves_stories_at_the_next_re
     assert entry.changed_at > three_days_ago and entry.present
     assert image_id not in [shown["id"] for shown in entry.payload["images"]]
     assert FeedEntry.objects.get(feed=feed, item_key=f"page:{story.pk}").sequence > 0
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_an_expired_image_withdrawn_elsewhere_and_restored_serves_renditions_again(tmp_path):
-    from media_pipeline.ingest import ingest_image
-    from tests.media_pipeline.files import jpeg, photo
-
-    image = ingest_image(jpeg(photo((800, 600))), filename="ruong-bac-thang.jpg", title="Ruộng bậc thang",
-                         credit="Ảnh: Thử nghiệm").image
-    web = client_without_exceptions()
-    address = f"/press/images/{image.pk}/web/"
-    assert web.get(address).status_code == 200  # rendered, and cached by this process
-    LaoCaiImage.objects.filter(pk=image.pk).update(rights_expire_on=timezone.localdate() - datetime.timedelta(days=1))
-
-    withdrawal = manage("withdraw_expired_assets", log=tmp_path / "withdraw.log")  # the scheduler's job
-    wait_for(lambda: not withdrawal.alive, 120, lambda: withdrawal.output[-2000:])
-    assert withdrawal.stop() == 0 and "1 asset(s) withdrawn" in withdrawal.output, withdrawal.output[-2000:]
-    assert web.get(address).status_code == 410
-
-    image = LaoCaiImage.objects.get(pk=image.pk)
-    image.rights_expire_on = timezone.localdate() + datetime.timedelta(days=365)  # an editor extends the rights
-    image.save()
-    for preset in ("web", "thumbnail"):
-        response = web.get(f"/press/images/{image.pk}/{preset}/")
-        assert response.status_code == 200, response.content[:300]
-        assert b"".join(response.streaming_content if response.streaming else [response.content])
-
-
-def client_without_exceptions() -> Client:
-    """A test client that answers 500 as a server would, instead of raising."""
-    return Client(raise_request_exception=False)

@@ -28,7 +28,8 @@ def test_publishing_answers_while_the_partner_is_still_thinking(receiver, tmp_pa
     partner_hook = receiver(hold=hold)
     partner = Partner.objects.create(name="Cổng thông tin", slug="cong-thong-tin")
     PushDestination.objects.create(partner=partner, feed=site.feed, name="hook", url=partner_hook.url)
-    server, url = gunicorn(tmp_path / "gunicorn.log", workers=1, threads=4)
+    # A push may take up to 90 s: were it sent inside the request, the editor (30 s) would give up first.
+    server, url = gunicorn(tmp_path / "gunicorn.log", workers=1, threads=4, FEEDS_PUSH_TIMEOUT_SECONDS="90")
     try:
         editor = Editor(url, site.editor.username, site.password)
         # The partner holds its answer up to 60 s; the editor gives up at 30.
