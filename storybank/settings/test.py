@@ -11,7 +11,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A fresh media folder per test run, so runs never see each other's files.
 # (A server or worker a test starts is handed the test's folder in TEST_MEDIA_ROOT.)
 MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT") or Path(tempfile.gettempdir()) / f"laocai-test-media-{os.getpid()}")
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+if TASKS_BACKEND != "database":  # a task worker a test starts is given TASKS_BACKEND=database  # noqa: F405
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Tests that run a worker in a subprocess (feeds: killing ``deliver_feeds``
 # mid-delivery) need the subprocess to see the test database, so SQLite's
 # test database lives in a file rather than in memory.

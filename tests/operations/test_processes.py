@@ -15,6 +15,7 @@ import signal
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from storybank.feeds.models import Delivery, DeliveryStatus, Feed, FeedEntry, Partner, PushDestination
@@ -64,6 +65,34 @@ def test_the_push_worker_retries_on_time_through_a_database_outage(receiver, tmp
     assert delivery.attempts == 2
     keys = [request.headers["Idempotency-Key"] for request in server.requests]
     assert keys == [str(delivery.idempotency_key)] * 2  # the retry is recognisable as one
+
+
+def test_the_task_worker_runs_queued_tasks_through_a_database_outage(settings, tmp_path):
+    from django_tasks_db.models import DBTaskResult
+
+    from storybank.feeds.tasks import reconcile_all_feeds_task
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    queued = reconcile_all_feeds_task.enqueue()
+    with database_interrupted():
+        worker = manage("task_worker", "--interval", "0.2", log=tmp_path / "tasks.log", TASKS_BACKEND="database",
+                        SQLITE_BUSY_TIMEOUT_SECONDS="0.5")
+        try:
+            wait_for(lambda: "Running background tasks" in worker.output or not worker.alive, 90,
+                     lambda: worker.output[-3000:])
+            if connection.vendor == "postgresql":  # cut connections: the worker waits them out
+                wait_for(lambda: INTERRUPTED in worker.output or not worker.alive, 90, lambda: worker.output[-3000:])
+        except BaseException:
+            worker.stop()
+            raise
+    try:
+        wait_for(lambda: DBTaskResult.objects.get(pk=queued.id).status == "SUCCESSFUL" or not worker.alive, 90,
+                 lambda: worker.output[-3000:])
+        assert worker.alive, worker.output[-3000:]
+        assert DBTaskResult.objects.get(pk=queued.id).status == "SUCCESSFUL"
+    finally:
+        code = worker.stop()
+    assert code == 0, worker.output[-3000:]
 
 
 def test_the_scheduler_runs_every_job_and_lifts_an_embargo(tmp_path):
