@@ -94,8 +94,9 @@ from storybank.feeds.sync import reconcile_feed
 from storybank.stories.models import StoryPage
 partner, _ = Partner.objects.get_or_create(slug="soak-partner", defaults={"name": "Soak partner"})
 Feed.objects.filter(slug="soak").delete()  # a fresh feed: the partner receives every item from the start
-feed = Feed.objects.create(slug="soak", title="Soak", is_public=False)
-feed.readers.add(partner)
+feed = Feed(slug="soak", title="Soak", is_public=False)
+feed.readers = [partner]
+feed.save()
 PushDestination.objects.create(partner=partner, feed=feed, name="soak hook", url="RECEIVER_URL")
 reconcile_feed(feed)
 _, key = ApiKey.issue(partner, "soak")

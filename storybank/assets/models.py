@@ -14,7 +14,7 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,7 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.search import index
 
 from storybank.core.text import NormalizedTextMixin
+from storybank.core.transactions import in_transaction
 from storybank.taxonomy.choices import (
     LICENCE_URLS,
     REDISTRIBUTABLE_LICENCES,
@@ -75,8 +76,7 @@ class AssetMetadata(NormalizedTextMixin, models.Model):
         # One transaction with what mirrors the asset (search, feeds and their
         # outbox, the page cache: content_changed's post_save receivers), so a
         # failure there cannot leave the asset changed and its feeds stale.
-        with transaction.atomic():
-            super().save(*args, **kwargs)
+        in_transaction(lambda: super(AssetMetadata, self).save(*args, **kwargs))
 
     # --- rights ---------------------------------------------------------
     def rights_expired(self, today: datetime.date | None = None) -> bool:

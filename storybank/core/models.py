@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from storybank.core.text import normalize_model_text
+from storybank.core.transactions import in_transaction
 from storybank.governance.pages import GovernedPage
 from storybank.taxonomy.choices import Sensitivity
 from storybank.taxonomy.models import EthnicGroup, Place, Topic, default_locale_only
@@ -106,17 +107,16 @@ class ContentPage(GovernedPage, NormalizedTextPage):
         abstract = True
 
     # --- publishing -----------------------------------------------------
-    # Wagtail's publish and unpublish actions open no transaction; ours do, so
-    # the page and what mirrors it (search, feeds and their outbox, the page
-    # cache: content_changed's receivers) commit together, whoever publishes:
-    # an editor, a workflow's last approval, publish_scheduled, code.
+    # Wagtail's publish and unpublish actions open no transaction; ours do
+    # (run again after a lost deadlock), so the page and what mirrors it
+    # (search, feeds and their outbox, the page cache: content_changed's
+    # receivers) commit together, whoever publishes: an editor, a workflow's
+    # last approval, publish_scheduled, code.
     def publish(self, revision: Any, *args: Any, **kwargs: Any) -> Any:
-        with transaction.atomic():
-            return super().publish(revision, *args, **kwargs)
+        return in_transaction(lambda: super(ContentPage, self).publish(revision, *args, **kwargs))
 
     def unpublish(self, *args: Any, **kwargs: Any) -> Any:
-        with transaction.atomic():
-            return super().unpublish(*args, **kwargs)
+        return in_transaction(lambda: super(ContentPage, self).unpublish(*args, **kwargs))
 
     # --- editorial ------------------------------------------------------
     @property

@@ -22,7 +22,7 @@ def test_an_expired_image_withdrawn_elsewhere_and_restored_serves_renditions_aga
     from tests.media_pipeline.files import jpeg, photo
 
     image = ingest_image(jpeg(photo((800, 600))), filename="ruong-bac-thang.jpg", title="Ruộng bậc thang",
-                         credit="Ảnh: Thử nghiệm").image
+                         credit="Ảnh: Thử nghiệm").asset
     web = client_without_exceptions()
     address = f"/press/images/{image.pk}/web/"
     assert web.get(address).status_code == 200  # rendered, and cached by this process
