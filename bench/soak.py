@@ -27,7 +27,6 @@ Every request goes to 127.0.0.1; every loop stops by itself.
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import itertools
 import json
 import os
@@ -193,11 +192,11 @@ class Receiver:
 # --- the load ---------------------------------------------------------------------------
 
 
-class SecureCookiesOverLoopback(http.cookiejar.DefaultCookiePolicy):
-    """Production cookies are Secure; behind the (absent) TLS proxy we say https."""
-
-    def return_ok_secure(self, cookie: Any, request: Any) -> bool:
-        return True
+def cookies_over_loopback(session: requests.Session) -> None:
+    """Production cookies are Secure; behind the (absent) TLS proxy we say
+    https (X-Forwarded-Proto), so send them over loopback HTTP all the same."""
+    for cookie in session.cookies:
+        cookie.secure = False
 
 
 @dataclass
@@ -272,22 +271,24 @@ def puller(base: str, slug: str, key: str, tally: Tally, stop: threading.Event, 
 
 def editor(base: str, port: int, stories: list[int], tally: Tally, stop: threading.Event) -> None:
     session = requests.Session()
-    session.cookies.set_policy(SecureCookiesOverLoopback())
     origin = f"https://127.0.0.1:{port}"
     session.headers.update({"X-Forwarded-Proto": "https", "Referer": f"{origin}/admin/"})
     get(session, tally, "admin", f"{base}/admin/login/")
+    cookies_over_loopback(session)
     token = session.cookies.get("csrftoken", "")
     response = session.post(f"{base}/admin/login/", data={"username": ADMIN, "password": PASSWORD,
                                                          "csrfmiddlewaretoken": token}, allow_redirects=False,
                             timeout=60)
     tally.record("admin", response)
     if response.status_code != 302:
+        stop.set()
         raise SystemExit(f"the editor could not sign in: {response.status_code} {response.text[:300]}")
     for page_id in itertools.cycle(stories):
         if stop.is_set():
             return
         for action, url in (("unpublish", f"{base}/admin/pages/{page_id}/unpublish/"),
                             ("publish", f"{base}/admin/bulk/wagtailcore/page/publish/?id={page_id}&next=/admin/")):
+            cookies_over_loopback(session)
             try:
                 response = session.post(url, data={"csrfmiddlewaretoken": session.cookies.get("csrftoken", "")},
                                         allow_redirects=False, timeout=120)
