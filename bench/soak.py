@@ -273,16 +273,20 @@ def editor(base: str, port: int, stories: list[int], tally: Tally, stop: threadi
     session = requests.Session()
     origin = f"https://127.0.0.1:{port}"
     session.headers.update({"X-Forwarded-Proto": "https", "Referer": f"{origin}/admin/"})
-    get(session, tally, "admin", f"{base}/admin/login/")
-    cookies_over_loopback(session)
-    token = session.cookies.get("csrftoken", "")
-    response = session.post(f"{base}/admin/login/", data={"username": ADMIN, "password": PASSWORD,
-                                                         "csrfmiddlewaretoken": token}, allow_redirects=False,
-                            timeout=60)
-    tally.record("admin", response)
-    if response.status_code != 302:
-        stop.set()
-        raise SystemExit(f"the editor could not sign in: {response.status_code} {response.text[:300]}")
+    for _attempt in range(5):  # a person whose sign-in failed tries again
+        get(session, tally, "admin", f"{base}/admin/login/")
+        cookies_over_loopback(session)
+        token = session.cookies.get("csrftoken", "")
+        response = session.post(f"{base}/admin/login/", data={"username": ADMIN, "password": PASSWORD,
+                                                             "csrfmiddlewaretoken": token}, allow_redirects=False,
+                                timeout=120)
+        tally.record("admin", response)
+        if response.status_code == 302:
+            break
+        stop.wait(5)
+    else:
+        print(f"An editor could not sign in: {response.status_code} {response.text[:300]}", flush=True)
+        return
     for page_id in itertools.cycle(stories):
         if stop.is_set():
             return

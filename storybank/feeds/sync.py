@@ -257,9 +257,11 @@ def reconcile_feed(feed: Feed, *, rebuild: bool = False) -> list[Recorded]:
     fragments of an older format version."""
     with transaction.atomic():
         recorded = reconcile(feed, rebuild=rebuild)
-        if not rebuild:
-            recorded += reconcile(feed, stale_by_calendar(feed))
         FeedHead.objects.filter(feed=feed).update(reconciled_at=timezone.now())
+    if not rebuild:  # found outside the transaction: on SQLite it holds the write lock
+        stale = stale_by_calendar(feed)
+        if stale:
+            recorded += reconcile(feed, stale)
     rerender_fragments(feed)
     return recorded
 
