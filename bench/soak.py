@@ -250,23 +250,39 @@ def searcher(base: str, tally: Tally, stop: threading.Event, seed: int) -> None:
         stop.wait(rng.uniform(0.2, 0.6))
 
 
-def puller(base: str, slug: str, key: str, tally: Tally, stop: threading.Event, replica: dict[str, int]) -> None:
+@dataclass
+class PulledCopy:
+    """What the partner holds after pulling ``?since=<cursor>``: item id → sequence."""
+
+    items: dict[str, int] = field(default_factory=dict)
+    cursor: int = 0
+
+    def pull(self, session: requests.Session, tally: Tally, base: str, slug: str) -> bool:
+        """One page of changes; True while more pages follow."""
+        response = get(session, tally, "feed pull", f"{base}/feeds/{slug}.json", params={"since": self.cursor})
+        if response is None or response.status_code != 200:
+            return False
+        document = response.json()
+        for item in document["items"]:
+            if item["_laocai"].get("deleted"):
+                self.items.pop(item["id"], None)
+            else:
+                self.items[item["id"]] = item["_laocai"]["sequence"]
+        self.cursor = document["_laocai"]["next_cursor"]
+        return document["_laocai"]["has_more"]
+
+
+def feed_session(key: str) -> requests.Session:
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {key}"
-    cursor = 0
+    return session
+
+
+def puller(base: str, slug: str, key: str, tally: Tally, stop: threading.Event, copy: PulledCopy) -> None:
+    session = feed_session(key)
     while not stop.is_set():
-        response = get(session, tally, "feed pull", f"{base}/feeds/{slug}.json", params={"since": cursor})
-        if response is not None and response.status_code == 200:
-            document = response.json()
-            for item in document["items"]:
-                if item["_laocai"].get("deleted"):
-                    replica.pop(item["id"], None)
-                else:
-                    replica[item["id"]] = item["_laocai"]["sequence"]
-            cursor = document["_laocai"]["next_cursor"]
-            if document["_laocai"]["has_more"]:
-                continue
-        stop.wait(1.0)
+        if not copy.pull(session, tally, base, slug):
+            stop.wait(1.0)
 
 
 def editor(base: str, port: int, stories: list[int], tally: Tally, stop: threading.Event) -> None:
@@ -420,7 +436,7 @@ def main() -> None:
         time.sleep(0.5)
 
     pages = ["/vi/", "/en/", "/vi/cau-chuyen/", "/vi/san-pham-ocop/", "/vi/van-hoa/", "/vi/places/"]
-    tally, stop, pulled = Tally(), threading.Event(), {}
+    tally, stop, pulled = Tally(), threading.Event(), PulledCopy()
     stories = setup["stories"]
     threads = [threading.Thread(target=visitor, args=(base, pages, tally, stop, n)) for n in range(args.visitors)]
     threads += [threading.Thread(target=searcher, args=(base, tally, stop, n)) for n in range(2)]
@@ -468,6 +484,9 @@ def main() -> None:
             process.watch()
         time.sleep(2)
         state = verdict(env)
+    session = feed_session(setup["key"])
+    while pulled.pull(session, tally, base, setup["feed"]):  # the partner's last pull, once all is quiet
+        pass
     for process in processes.values():
         process.stop()
     hook.shutdown()
@@ -484,8 +503,8 @@ def main() -> None:
     pushed = replica_of(received)
     lost = sum(1 for item, sequence in expected.items() if pushed.get(item) != sequence)
     lost += sum(1 for item in pushed if item not in expected)  # a removal that never arrived
-    pull_divergence = sum(1 for item, sequence in expected.items() if pulled.get(item) != sequence) + sum(
-        1 for item in pulled if item not in expected)
+    pull_divergence = sum(1 for item, sequence in expected.items() if pulled.items.get(item) != sequence) + sum(
+        1 for item in pulled.items if item not in expected)
     divergent = sum(len(keys) for keys in state["divergent"].values())
     total = sum(tally.requests.values())
     errors = sum(tally.server_errors.values())
