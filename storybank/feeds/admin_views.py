@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -163,5 +164,5 @@ class DeliveriesView(FeedsAdminView):
         if queued:
             from .delivery import send_soon
 
-            send_soon()
+            transaction.on_commit(send_soon)  # sent once the retry is committed, never inside this request
         return HttpResponseRedirect(reverse("feeds_admin:deliveries"))
