@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "storybank.governance",
     "storybank.analytics",
     "storybank.public",
+    "storybank.operations",
     "search",
     "media_pipeline",
     # Wagtail and translation.
@@ -88,6 +89,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A POST (publish, unpublish, an asset saved…) commits whole with its feed, search and cache updates;
+    # below the redirects and above the cache, which never answers a POST.
+    "storybank.core.transactions.WriteRequestTransactionMiddleware",
     # Below everything that must see cached pages too (analytics, security headers, language):
     # a hit is answered here. See PUBLIC_PAGE_CACHE_SECONDS.
     "storybank.public.cache.PageCacheMiddleware",
@@ -124,6 +128,17 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes write the embedded database (gunicorn workers, the task
+    # and push workers, the scheduler): WAL lets readers go on while one writes,
+    # every transaction takes the write lock when it begins (IMMEDIATE: no
+    # "database is locked" half-way through a transaction that read first), and
+    # a writer waits up to SQLITE_BUSY_TIMEOUT_SECONDS for its turn.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", "20")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: local memory unless REDIS_URL is set. --------------------------
@@ -136,7 +151,8 @@ else:
 # --- Background tasks (Django's task framework, backported by django-tasks).
 # Immediate by default so a newcomer needs no worker; the database backend
 # (run ``manage.py db_worker``) when TASKS_BACKEND=database, as in compose.
-if os.environ.get("TASKS_BACKEND", "immediate") == "database":
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -318,3 +334,29 @@ PUBLIC_MAP_ATTRIBUTION = os.environ.get(
     "PUBLIC_MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
 
+
+# --- storybank/operations/ (the processes of the deployment) ---------------
+# Recurring jobs, run by ``manage.py run_scheduler`` (APScheduler; the
+# ``scheduler`` service of docker-compose): a management command, and either
+# ``every`` N seconds (first run at start) or a ``cron`` line in TIME_ZONE.
+def env_seconds(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+OPERATIONS_SCHEDULE = {
+    # Wagtail's go-live and expiry times of pages (embargoes).
+    "publish-scheduled": {"command": "publish_scheduled", "every": env_seconds("SCHEDULE_PUBLISH_SECONDS", 60)},
+    # Feeds: what no signal announces (an embargo passing, rights ending by the calendar).
+    "reconcile-feeds": {"command": "reconcile_feeds", "every": env_seconds("SCHEDULE_RECONCILE_SECONDS", 300)},
+    # Rights expiry: renditions deleted, originals moved, partners and editors told.
+    "withdraw-expired-assets": {
+        "command": "withdraw_expired_assets", "every": env_seconds("SCHEDULE_RIGHTS_EXPIRY_SECONDS", 3600),
+    },
+    "clear-sessions": {"command": "clearsessions", "cron": "30 3 * * *"},
+}
+if TASKS_BACKEND == "database":
+    OPERATIONS_SCHEDULE["prune-task-results"] = {
+        "command": "prune_db_task_results --min-age-days 7", "cron": "45 3 * * *",
+    }
+# Long-running processes touch a file here every round; ``manage.py healthcheck`` reads it.
+OPERATIONS_HEARTBEAT_DIR = os.environ.get("OPERATIONS_HEARTBEAT_DIR", str(VAR_DIR / "run"))
