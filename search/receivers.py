@@ -6,7 +6,7 @@ drafts saved in the admin, which editors search too (Wagtail's
 
 The embedded backend writes inside the changing transaction, so an
 unpublished item has left the index when that transaction commits.
-Elasticsearch is another system: the change is handed to a background task
+A cluster (OpenSearch, Elasticsearch) is another system: the change is handed to a background task
 once the transaction has committed, and the task reads the committed state.
 """
 
@@ -28,7 +28,7 @@ def on_content_changed(sender: type, instance: Any, change: Change, **kwargs: An
 
 
 def schedule_sync(object_type: str, object_id: int, *, deleted: bool = False) -> None:
-    """Bring one object's index entries up to date: now (embedded) or after commit (Elasticsearch)."""
+    """Bring one object's index entries up to date: now (embedded) or after commit (cluster)."""
     from search import service
     from search.tasks import sync_search_index
 

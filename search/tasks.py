@@ -1,4 +1,4 @@
-"""Background work of the search index (used by the Elasticsearch backend:
+"""Background work of the search index (used by the cluster backend:
 the embedded backend writes synchronously)."""
 
 from __future__ import annotations
