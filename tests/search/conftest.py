@@ -19,7 +19,7 @@ import pytest
 from django.test import override_settings
 
 from search import backends
-from search.backends import ObjectKey, get_backend
+from search.backends import ObjectKey, SearchUnavailable, get_backend
 from search.backends.cluster import ClusterBackend
 from search.documents import IndexEntry
 
@@ -46,13 +46,13 @@ CLUSTER_ENGINES = ["opensearch", *(["elasticsearch"] if cluster_url("elasticsear
 BACKEND_PARAMS = ["embedded", *(cluster_param(engine) for engine in CLUSTER_ENGINES)]
 
 
-class TestClusterBackend(ClusterBackend):
+class ThrowawayClusterBackend(ClusterBackend):
     """A cluster backend on a throw-away alias that remembers which objects a
     test wrote, so the next test can put them back as the rolled-back
     database has them (the database forgets a test's changes; the cluster does not)."""
 
-    def __init__(self, engine: str) -> None:
-        super().__init__(alias=f"laocai-test-{uuid.uuid4().hex[:10]}", url=cluster_url(engine), engine=engine)
+    def __init__(self, engine: str, url: str = "") -> None:
+        super().__init__(alias=f"laocai-test-{uuid.uuid4().hex[:10]}", url=url or cluster_url(engine), engine=engine)
         self.touched: set[ObjectKey] = set()
 
     def replace(self, keys: Iterable[ObjectKey], entries: Iterable[IndexEntry]) -> None:
@@ -73,29 +73,38 @@ class TestClusterBackend(ClusterBackend):
             self.refresh()
 
 
-def start_live_backend(engine: str, django_db_blocker) -> TestClusterBackend:
-    """A live backend with the current content indexed; the run fails when the cluster does not answer."""
-    from search.backends import SearchUnavailable
-    from search.documents import iter_objects
+def require_cluster(engine: str) -> str:
+    """The URL of the live ``engine``: skips without one, fails when it does not answer."""
+    from search.backends.cluster import connect
 
     url = cluster_url(engine)
-    backend = TestClusterBackend(engine)
+    if not url:
+        pytest.skip(f"set {CLUSTER_URL_VARIABLES[engine]} to run the live {engine} suite (make test does)")
     try:
-        with django_db_blocker.unblock():
-            backend.reindex(iter_objects())
-        backend.refresh()
+        connect(url, "auto")
     except SearchUnavailable as error:
         pytest.fail(f"{CLUSTER_URL_VARIABLES[engine]}={url} is set but the {engine} node does not answer "
                     f"(start it with scripts/opensearch.sh start): {error}", pytrace=False)
+    return url
+
+
+def start_live_backend(engine: str, django_db_blocker) -> ThrowawayClusterBackend:
+    """A live backend with the current content indexed; the run fails when the cluster does not answer."""
+    from search.documents import iter_objects
+
+    backend = ThrowawayClusterBackend(engine, require_cluster(engine))
+    with django_db_blocker.unblock():
+        backend.reindex(iter_objects())
+    backend.refresh()
     return backend
 
 
 @pytest.fixture(scope="module")
 def cluster_backends(demo, media, django_db_blocker):
     """The live backends of this module, by engine, started on first use and dropped when the module ends."""
-    started: dict[str, TestClusterBackend] = {}
+    started: dict[str, ThrowawayClusterBackend] = {}
 
-    def get(engine: str) -> TestClusterBackend:
+    def get(engine: str) -> ThrowawayClusterBackend:
         if engine not in started:
             started[engine] = start_live_backend(engine, django_db_blocker)
         return started[engine]
