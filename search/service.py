@@ -17,7 +17,17 @@ from django.utils.translation import get_language, get_language_info
 
 from search.backends import ObjectKey, get_backend
 from search.documents import entries_for, load_object, object_key
-from search.query import FACET_LABELS, FACETS, Facet, FacetCounts, FacetValue, SearchQuery, SearchResults
+from search.query import (
+    FACET_LABELS,
+    FACETS,
+    Facet,
+    FacetCounts,
+    FacetValue,
+    SearchHit,
+    SearchQuery,
+    SearchResults,
+)
+from search.text import words_key
 from storybank.taxonomy.choices import ContentKind, Licence, Pillar
 from storybank.taxonomy.models import EthnicGroup, Place
 
@@ -35,12 +45,27 @@ def search(query: SearchQuery) -> SearchResults:
     took_ms = (time.perf_counter() - started) * 1000
     return SearchResults(
         query=query,
-        hits=tuple(raw.hits),
+        hits=tuple(exact_titles_first(raw.hits, query)),
         total=raw.total,
         facets=label_facets(raw.facets, query) if query.facets else (),
         took_ms=round(took_ms, 2),
         backend=backend.name,
     )
+
+
+def exact_titles_first(hits: list[SearchHit], query: SearchQuery) -> list[SearchHit]:
+    """On the first page of a relevance search, what is titled exactly as
+    typed (diacritics or not) comes first, pages before the images and media
+    that share their title: a visitor typing a page's title wants that page.
+    Only the page's own hits move, so paging never repeats or skips one."""
+    if query.page != 1 or query.effective_sort != "relevance" or not query.text:
+        return hits
+    typed = words_key(query.text)
+    exact = [hit for hit in hits if words_key(hit.title) == typed]
+    if not exact:
+        return hits
+    exact.sort(key=lambda hit: hit.object_type != "page")  # stable: the backend's order otherwise
+    return exact + [hit for hit in hits if hit not in exact]
 
 
 # --- keeping the index current ---------------------------------------------------------

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -115,6 +115,12 @@ def tokens(text: str) -> list[str]:
     for match in _WORD_RE.finditer(clean(text)):
         found.extend(_word_tokens(match.group()))
     return found
+
+
+def words_key(text: str) -> str:
+    """The words of ``text`` without case, diacritics or punctuation:
+    ``words_key("Chinh phục Fansipan – nóc nhà") == "chinh phuc fansipan noc nha"``."""
+    return " ".join(fold(token) for token in tokens(text))
 
 
 def index_text(*texts: str) -> str:
@@ -272,37 +278,50 @@ def _word_pattern(folded_word: str) -> str:
 
 @dataclass
 class _Matcher:
-    """Finds the words of a text that match the query, whatever their diacritics."""
+    """Finds the words of a text that match the query, whatever their
+    diacritics; where a word appears in a text spelt exactly as typed, only
+    those spellings are marked ("thang" marks "bậc thang", not "Tháng")."""
 
-    pattern: re.Pattern | None = None
+    #: (exact spelling, any spelling) of each whole word typed.
+    words: list[tuple[re.Pattern, re.Pattern]] = field(default_factory=list)
+    #: Prefixes and CJK runs, whatever their spelling.
+    others: re.Pattern | None = None
 
     @classmethod
     def for_query(cls, parsed: ParsedQuery) -> _Matcher:
-        words: set[str] = set()
+        words: dict[str, str] = {}  # exact token → folded
         prefixes: set[str] = set()
         cjk: set[str] = set()
         for clause in parsed.highlight_terms():
             cjk.update(_CJK_RUN_RE.findall(unicodedata.normalize("NFKC", clause.text)))
-            for index, token in enumerate(clause.folded):
+            for index, (token, folded) in enumerate(zip(clause.tokens, clause.folded, strict=True)):
                 if has_cjk(token):
                     continue
                 if clause.prefix and index == len(clause.tokens) - 1:
-                    prefixes.add(token)
+                    prefixes.add(folded)
                 else:
-                    words.add(token)
-        alternatives = [rf"(?<!\w){_word_pattern(word)}(?!\w)" for word in sorted(words, key=len, reverse=True)]
-        alternatives += [rf"(?<!\w){_word_pattern(prefix)}\w*" for prefix in sorted(prefixes, key=len, reverse=True)]
+                    words[token] = folded
+        patterns = [
+            (re.compile(rf"(?<!\w){_OPTIONAL_APOSTROPHE.join(map(re.escape, token))}(?!\w)", re.IGNORECASE),
+             re.compile(rf"(?<!\w){_word_pattern(folded)}(?!\w)", re.IGNORECASE))
+            for token, folded in sorted(words.items(), key=lambda item: len(item[0]), reverse=True)
+        ]
+        alternatives = [rf"(?<!\w){_word_pattern(prefix)}\w*" for prefix in sorted(prefixes, key=len, reverse=True)]
         alternatives += [re.escape(run) for run in sorted(cjk, key=len, reverse=True)]
-        return cls(re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None)
+        return cls(patterns, re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None)
 
     def __bool__(self) -> bool:
-        return self.pattern is not None
+        return bool(self.words) or self.others is not None
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every matching stretch of ``text``."""
-        if self.pattern is None:
-            return []
-        return [match.span() for match in self.pattern.finditer(text)]
+        found: list[tuple[int, int]] = []
+        for exact, folded in self.words:
+            spans = [match.span() for match in exact.finditer(text)]
+            found.extend(spans or (match.span() for match in folded.finditer(text)))
+        if self.others is not None:
+            found.extend(match.span() for match in self.others.finditer(text))
+        return found
 
 
 def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

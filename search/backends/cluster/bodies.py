@@ -24,6 +24,7 @@ from the stored summary and body, as for the embedded backend.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -46,7 +47,7 @@ from elasticsearch.dsl import (
 from search.backends import BackendResults, ObjectKey
 from search.documents import IndexEntry
 from search.query import FACETS, MAX_RESULT_WINDOW, FacetCounts, SearchHit, SearchQuery
-from search.text import Clause, snippet
+from search.text import Clause, has_cjk, snippet
 
 # --- analysis ----------------------------------------------------------------------------
 apostrophes = char_filter(
@@ -109,6 +110,8 @@ STORED_FIELDS = [
     "licence", "date", "pillar", "ethnic_groups", "places", "rights_expire_on", "status",
 ]
 FACET_SIZE = 200
+#: What separates the runs of a CJK phrase ("征服番西邦峰——印度支那屋脊").
+_CJK_BREAK_RE = re.compile(r"[^\w]+")
 
 
 def language_group(locale: str) -> str:
@@ -254,6 +257,10 @@ def clause_query(clause: Clause, titles_only: bool = False) -> dict[str, Any]:
         match_type = "phrase"
     else:
         match_type = "best_fields"
+    if match_type == "phrase" and has_cjk(clause.text):
+        runs = [run for run in _CJK_BREAK_RE.split(clause.text) if run]
+        if len(runs) > 1:  # bigram positions do not continue across punctuation: one phrase per run
+            return {"bool": {"must": [clause_query(Clause((run,), run, phrase=True), titles_only) for run in runs]}}
     query: dict[str, Any] = {"query": clause.text, "fields": text_fields(titles_only), "type": match_type}
     if match_type == "best_fields":
         query.update(operator="and", tie_breaker=0.3)
