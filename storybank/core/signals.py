@@ -4,9 +4,13 @@ The search index, the partner-feed change log and outbox, page caches and the
 audit trail all need to hear when an item's public state may have changed.
 Rather than each of them listening to half a dozen Wagtail and Django signals
 (and missing one), this module turns those into a single signal. It covers
-publish, unpublish and delete of content pages; every save, delete and
+publish, unpublish and delete of our pages (items, the home page and the
+listings); every save, delete and
 ethnic-group change of assets; page moves and view restrictions (which
-change the visibility of a whole branch).
+change the visibility of a whole branch); and saves and deletes of the terms
+content shows (places, ethnic groups, topics, contributing units: a renamed
+place changes every item that names it), which their app registers with
+:func:`track_terms`. Receivers tell a term from an item with :func:`is_term`.
 
 It is sent synchronously, inside the transaction that made the change, so a
 receiver that writes to the database (the feed outbox) commits or rolls back
@@ -43,11 +47,41 @@ def announce(instance: Any, change: Change) -> None:
     content_changed.send(sender=type(instance), instance=instance, change=change)
 
 
-def _is_tracked(sender: type) -> bool:
-    from storybank.assets.models import LaoCaiImage, MediaAsset
-    from storybank.core.listing import content_page_models
+#: Models whose rows content shows, registered by their own app (``track_terms``).
+_terms: set[type] = set()
 
-    return sender in (*content_page_models(), LaoCaiImage, MediaAsset)
+
+def track_terms(*models: type) -> None:
+    """Announce every save and delete of ``models`` (taxonomy terms that items
+    show), so search, feeds and page caches follow a rename. Called by the app
+    that owns them, from its ``ready()``: the hub imports no app above core."""
+    for model in models:
+        _terms.add(model)
+        uid = f"core.content_changed.term.{model._meta.label}"
+        post_save.connect(_on_term_saved, sender=model, dispatch_uid=f"{uid}.saved")
+        post_delete.connect(_on_term_deleted, sender=model, dispatch_uid=f"{uid}.deleted")
+
+
+def is_term(sender: type) -> bool:
+    """Is ``sender`` a term (shown by items) rather than an item?"""
+    return sender in _terms
+
+
+def _on_term_saved(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:  # fixtures being loaded
+        announce(instance, Change.PUBLISHED)
+
+
+def _on_term_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
+    announce(instance, Change.DELETED)
+
+
+def _is_tracked(sender: type) -> bool:
+    """Pages of ours (items, the home page and listings, which search finds too) and assets."""
+    from storybank.assets.models import LaoCaiImage, MediaAsset
+    from storybank.core.models import NormalizedTextPage
+
+    return issubclass(sender, NormalizedTextPage) or sender in (LaoCaiImage, MediaAsset)
 
 
 def _on_page_published(sender: type, instance: Any, **kwargs: Any) -> None:
@@ -71,12 +105,12 @@ def _on_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
 
 
 def _announce_branch(page: Any) -> None:
-    """Announce every content page at or below ``page`` (drafts included)."""
+    """Announce every page of ours at or below ``page`` (drafts included)."""
     from wagtail.models import Page
 
-    from storybank.core.listing import content_page_models
+    from storybank.core.models import NormalizedTextPage
 
-    for descendant in Page.objects.descendant_of(page, inclusive=True).type(*content_page_models()).specific():
+    for descendant in Page.objects.descendant_of(page, inclusive=True).type(NormalizedTextPage).specific():
         announce(descendant, Change.PUBLISHED)
 
 
