@@ -7,7 +7,8 @@ Rather than each of them listening to half a dozen Wagtail and Django signals
 publish, unpublish and delete of our pages (items, the home page and the
 listings); every save, delete and
 ethnic-group change of assets; page moves and view restrictions (which
-change the visibility of a whole branch); and saves and deletes of the terms
+change the visibility of a whole branch) and a site's root page (which
+changes every address below it); and saves and deletes of the terms
 content shows (places, ethnic groups, topics, contributing units: a renamed
 place changes every item that names it), which their app registers with
 :func:`track_terms`. Receivers tell a term from an item with :func:`is_term`.
@@ -130,6 +131,12 @@ def _on_page_moved(sender: type, instance: Any, **kwargs: Any) -> None:
     _announce_branch(instance)
 
 
+def _on_site_saved(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """A site's new root page gives every page below it a new address."""
+    if not raw and instance.root_page_id:
+        _announce_branch(instance.root_page)
+
+
 def _on_asset_groups_changed(sender: type, instance: Any, action: str, reverse: bool, **kwargs: Any) -> None:
     """An asset's ethnic groups are saved after the asset itself."""
     if not reverse and action in ("post_add", "post_remove", "post_clear"):
@@ -138,7 +145,7 @@ def _on_asset_groups_changed(sender: type, instance: Any, action: str, reverse: 
 
 def connect() -> None:
     """Wire Wagtail's and Django's signals to ``content_changed`` (from ``CoreConfig.ready``)."""
-    from wagtail.models import PageViewRestriction
+    from wagtail.models import PageViewRestriction, Site
 
     from storybank.assets.models import LaoCaiImage, MediaAsset
 
@@ -150,6 +157,7 @@ def connect() -> None:
         post_save.connect(_on_asset_saved, sender=asset_model, dispatch_uid=uid)
         m2m_changed.connect(_on_asset_groups_changed, sender=asset_model.ethnic_groups.through, dispatch_uid=uid)
     post_page_move.connect(_on_page_moved, dispatch_uid="core.content_changed.moved")
+    post_save.connect(_on_site_saved, sender=Site, dispatch_uid="core.content_changed.site")
     for restriction_signal in (post_save, post_delete):
         restriction_signal.connect(
             _on_view_restriction_changed, sender=PageViewRestriction,
