@@ -178,6 +178,20 @@ def synthetic_entries(count: int, seed: int = 2026):
         )
 
 
+def index_synthetic(backend, count: int, seed: int) -> float:
+    """Write ``count`` synthetic items into ``backend`` in batches of 1000; the seconds it took."""
+    started = time.perf_counter()
+    batch: list = []
+    for entry in synthetic_entries(count, seed):
+        batch.append(entry)
+        if len(batch) == 1000:
+            backend.replace([], batch)
+            batch = []
+    if batch:
+        backend.replace([], batch)
+    return time.perf_counter() - started
+
+
 # --- query shapes --------------------------------------------------------------------------
 QUERY_SHAPES: list[tuple[str, dict]] = [
     ("vi word", {"text": "thổ cẩm"}),
@@ -256,16 +270,7 @@ def main() -> None:
             print(f"Emptying {existing} documents left from an earlier run…")
             backend.remove(sorted(set(SearchDocument.objects.values_list("object_type", "object_id"))))
         print(f"Indexing {args.items} synthetic items…", flush=True)
-        started = time.perf_counter()
-        batch: list = []
-        for entry in synthetic_entries(args.items, args.seed):
-            batch.append(entry)
-            if len(batch) == 1000:
-                backend.replace([], batch)
-                batch = []
-        if batch:
-            backend.replace([], batch)
-        indexed = time.perf_counter() - started
+        indexed = index_synthetic(backend, args.items, args.seed)
         optimize_started = time.perf_counter()
         backend.optimize()
         optimized = time.perf_counter() - optimize_started
@@ -332,14 +337,7 @@ def compare_with_cluster(engine: str, url: str, items: int, seed: int, repeat: i
     print(f"\nCluster: {cluster.name} at {url}, throw-away alias {cluster.alias}", flush=True)
     try:
         started = time.perf_counter()
-        batch: list = []
-        for entry in synthetic_entries(items, seed):
-            batch.append(entry)
-            if len(batch) == 1000:
-                cluster.replace([], batch)
-                batch = []
-        if batch:
-            cluster.replace([], batch)
+        index_synthetic(cluster, items, seed)
         cluster.refresh()
         indexed = time.perf_counter() - started
         print(f"Indexed {items} items in {indexed:.1f} s: {items / indexed:,.0f} items/s (refresh included)")
