@@ -134,6 +134,7 @@ def _on_page_moved(sender: type, instance: Any, **kwargs: Any) -> None:
 def _on_site_saved(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     """A site's new root page gives every page below it a new address."""
     if not raw and instance.root_page_id:
+        type(instance).clear_site_root_paths_cache()  # receivers read the new addresses (Wagtail clears it later)
         _announce_branch(instance.root_page)
 
 
