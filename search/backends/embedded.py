@@ -34,7 +34,7 @@ from search.backends import BackendResults, ObjectKey, SearchBackend
 from search.documents import IndexEntry, entries_for, object_key
 from search.models import FacetFields, SearchDocument, SearchFacetValue, SearchIndexState, SearchText
 from search.query import FACETS, MULTI_VALUED_FACETS, FacetCounts, SearchHit, SearchQuery
-from search.text import Clause, ParsedQuery, cjk_chars, index_text, snippet
+from search.text import Clause, ParsedQuery, cjk_chars, has_cjk, index_text, snippet
 
 DOC = "search_searchdocument"
 TEXT = "search_searchtext"
@@ -96,8 +96,9 @@ class SqliteDialect:
             return "{cjk_chars} : " + self.phrase(clause.tokens, False)
         prefix = clause.prefix or clause.single_cjk_char
         folded = f"{{{folded_columns}}} : {self.phrase(clause.folded, prefix)}"
-        if clause.folded == clause.tokens:  # nothing to fold: every match is in the folded columns
+        if has_cjk("".join(clause.tokens)):  # nothing to fold: every match is in the folded columns
             return folded
+        # Words typed without diacritics match the exact columns too, so "thang" ranks "bậc thang" above "Tháng".
         return f"({{{exact_columns}}} : {self.phrase(clause.tokens, prefix)} OR {folded})"
 
     @staticmethod
@@ -140,10 +141,10 @@ class PostgresDialect:
         return expression
 
     def exact_query(self, clauses: Sequence[Sequence[Clause]]) -> str:
-        """Any clause typed with diacritics, exactly: ranks exact matches first."""
+        """Every clause as typed, exactly: ranks exact spellings first ("thang" above "Tháng")."""
         return " | ".join(
             f"({self.clause(clause, self.exact_weights)})"
-            for group in clauses for clause in group if clause.folded != clause.tokens
+            for group in clauses for clause in group if not has_cjk("".join(clause.tokens))
         )
 
     @staticmethod
@@ -167,7 +168,7 @@ class PostgresDialect:
             sql = f"SELECT document_id AS id, 0.0 AS score FROM {TEXT} WHERE vector @@ to_tsquery('search_folded', %s)"
             return sql, [folded]
         exact = self.exact_query(parsed.positive)
-        if not exact:  # typed without diacritics: no exact spelling to prefer
+        if not exact:  # only Chinese, Japanese or Korean: no spelling to prefer
             sql = (
                 f"SELECT t.document_id AS id, ts_rank(%s, t.vector, fq, 1) AS score "
                 f"FROM {TEXT} t, to_tsquery('search_folded', %s) fq WHERE t.vector @@ fq"

@@ -24,11 +24,14 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 from django_tasks import task
 
 from storybank.assets.models import LaoCaiImage, MediaAsset
-from storybank.core.signals import content_changed
+from storybank.core.models import content_page_models
+from storybank.core.signals import content_changed, is_term
+from storybank.governance.models import WeeklyHighlight
 
 from .formats import FRAGMENTS_VERSION, Row, formats, fragment_field, render_fragments
 from .items import BuiltItem, ItemBuilder, item_id, key_for, term_ref, translation_group_keys
@@ -206,16 +209,16 @@ def reconcile_everywhere(keys: Iterable[str]) -> None:
 def on_content_changed(sender: type, instance: Any, change: str, **kwargs: Any) -> None:
     """``content_changed`` receiver: runs inside the changing transaction, so
     the feed log and outbox commit or roll back with the change itself."""
-    reconcile_everywhere(affected_keys(instance))
+    if is_term(sender):
+        on_term_changed(instance)
+    elif isinstance(instance, LaoCaiImage | MediaAsset) or type(instance) in content_page_models():
+        reconcile_everywhere(affected_keys(instance))  # the home page and listings are no feed items
 
 
-def on_term_changed(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+def on_term_changed(instance: Any) -> None:
     """A renamed place (new coordinates, a new translation of a group's
-    name…) changes every item that shows it. Nothing announces taxonomy
-    edits, so this is the only way in; the items are rebuilt by a task once
-    the edit commits, since a place may appear in thousands of items."""
-    if raw:
-        return
+    name…) changes every item that shows it; the items are rebuilt by a task
+    once the edit commits, since a place may appear in thousands of items."""
     ref = term_ref(instance)
     transaction.on_commit(lambda: refresh_items_showing_task.enqueue(ref))
 
@@ -231,17 +234,9 @@ def on_highlights_changed(sender: type, instance: Any, raw: bool = False, **kwar
 
 
 def connect() -> None:
-    from django.db.models.signals import post_delete, post_save, pre_save
-
-    from storybank.governance.models import WeeklyHighlight
-    from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place, Topic
-
     content_changed.connect(on_content_changed, dispatch_uid="feeds.content_changed")
     pre_save.connect(on_partner_saving, sender=Partner, dispatch_uid="feeds.partner_saving")
     post_save.connect(on_partner_saved, sender=Partner, dispatch_uid="feeds.partner_saved")
-    for model in (EthnicGroup, Place, Topic, ContributingUnit):
-        post_save.connect(on_term_changed, sender=model, dispatch_uid=f"feeds.term_saved.{model.__name__}")
-        post_delete.connect(on_term_changed, sender=model, dispatch_uid=f"feeds.term_deleted.{model.__name__}")
     post_save.connect(on_highlights_changed, sender=WeeklyHighlight, dispatch_uid="feeds.highlight_saved")
     post_delete.connect(on_highlights_changed, sender=WeeklyHighlight, dispatch_uid="feeds.highlight_deleted")
 

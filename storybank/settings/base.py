@@ -210,8 +210,7 @@ STORAGES = {
 }
 
 # --- Search ----------------------------------------------------------------
-ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
-SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "embedded"
+# The product's search is configured in the search/ section below.
 # Wagtail's own admin search stays on the database.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
@@ -242,11 +241,26 @@ LOGGING = {
 # ===========================================================================
 
 # --- search/ ---------------------------------------------------------------
-# The backend is SEARCH_BACKEND above ("embedded" unless ELASTICSEARCH_URL is set).
+# Embedded search (in the site's database) unless a cluster URL is set:
+# OPENSEARCH_URL (OpenSearch 2/3) or ELASTICSEARCH_URL (Elasticsearch 8) name the engine;
+# SEARCH_URL leaves it to the cluster's own answer (GET /), or to SEARCH_ENGINE.
+# Credentials and TLS go in the URL: https://user:password@search.example.org:9200
+OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "")
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+SEARCH_CLUSTER_URL = os.environ.get("SEARCH_URL", "") or OPENSEARCH_URL or ELASTICSEARCH_URL
+SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "") or (
+    "opensearch" if OPENSEARCH_URL else "elasticsearch" if ELASTICSEARCH_URL else "auto")
+SEARCH_BACKEND = "cluster" if SEARCH_CLUSTER_URL else "embedded"
 SEARCH_INDEX_ALIAS = os.environ.get("SEARCH_INDEX_ALIAS", "laocai-search")
-SEARCH_ELASTICSEARCH_TIMEOUT = float(os.environ.get("SEARCH_ELASTICSEARCH_TIMEOUT", "10"))
-# Replicas of the Elasticsearch index (0 suits a single node, as in docker-compose).
-SEARCH_ELASTICSEARCH_REPLICAS = int(os.environ.get("SEARCH_ELASTICSEARCH_REPLICAS", "0"))
+SEARCH_CLUSTER_TIMEOUT = float(os.environ.get("SEARCH_CLUSTER_TIMEOUT", "10"))
+# Replicas of the cluster's index (0 suits a single node, as in docker-compose).
+SEARCH_CLUSTER_REPLICAS = int(os.environ.get("SEARCH_CLUSTER_REPLICAS", "0"))
+# A CA bundle for a cluster whose TLS certificate is not publicly trusted.
+SEARCH_CLUSTER_CA_CERTS = os.environ.get("SEARCH_CLUSTER_CA_CERTS", "")
+# Amazon OpenSearch Service with IAM: requests are signed with SigV4 for this region
+# (service "es"; "aoss" for OpenSearch Serverless), credentials from boto3's usual chain.
+SEARCH_AWS_REGION = os.environ.get("SEARCH_AWS_REGION", "")
+SEARCH_AWS_SERVICE = os.environ.get("SEARCH_AWS_SERVICE", "es")
 # Facet counts and totals of the embedded backend are cached (in CACHES) until the
 # index changes or an item enters or leaves its visibility window; 0 turns it off.
 SEARCH_FACET_CACHE_SECONDS = int(os.environ.get("SEARCH_FACET_CACHE_SECONDS", "300"))

@@ -1,7 +1,7 @@
 """Production: every secret and engine comes from the environment.
 
 Required: SECRET_KEY, ALLOWED_HOSTS. Optional engines: DATABASE_URL
-(PostgreSQL), ELASTICSEARCH_URL, S3_BUCKET + S3_ENDPOINT_URL + keys (MinIO or
+(PostgreSQL), OPENSEARCH_URL or ELASTICSEARCH_URL, S3_BUCKET + S3_ENDPOINT_URL + keys (MinIO or
 S3), REDIS_URL. See README ("Running against the production engines") and
 docker-compose.yml.
 """

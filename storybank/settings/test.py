@@ -13,6 +13,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT") or Path(tempfile.gettempdir()) / f"laocai-test-media-{os.getpid()}")
 if TASKS_BACKEND != "database":  # a task worker a test starts is given TASKS_BACKEND=database  # noqa: F405
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# make test sets OPENSEARCH_URL for the live search suite, which switches to the cluster
+# itself (tests/search/conftest.py); everything else searches the embedded index.
+SEARCH_BACKEND = "embedded"
 # Tests that run a worker in a subprocess (feeds: killing ``deliver_feeds``
 # mid-delivery) need the subprocess to see the test database, so SQLite's
 # test database lives in a file rather than in memory.

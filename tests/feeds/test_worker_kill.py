@@ -22,7 +22,7 @@ from django.db import connection
 from django.utils import timezone
 
 from storybank.feeds.models import Delivery, DeliveryStatus, Feed, Partner, PushDestination
-from tests.operations.site import database_url
+from tests.subprocesses import database_url
 
 from .conftest import verify_signature
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from .site import database_url
+from tests.subprocesses import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,10 +8,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from django.core.management import call_command
-from django.db import connection
 
 
 @dataclass
@@ -60,10 +58,3 @@ def build_small_site(stories: int = 6) -> SmallSite:
     return built
 
 
-def database_url() -> str:
-    """The URL of the database this test runs on, for a subprocess."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
