@@ -6,3 +6,11 @@ class MediaPipelineConfig(AppConfig):
     name = "media_pipeline"
     label = "media_pipeline"
     verbose_name = _("Media pipeline")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+        from wagtail.models import UploadedFile
+
+        from .parked_uploads import purge_when_parking
+
+        post_save.connect(purge_when_parking, sender=UploadedFile, dispatch_uid="media_pipeline.parked_uploads")

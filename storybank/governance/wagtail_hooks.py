@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.permissions import policy_registry
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -89,18 +88,15 @@ def explain_withheld_approval(request: HttpRequest, page: Any) -> None:
 
 @hooks.register("before_serve_document")
 def refuse_withdrawn_media(document: Any, request: HttpRequest) -> HttpResponse | None:
-    """A video, recording or document whose rights expired or whose consent
-    is missing answers 410 Gone to the public; editors who manage media can
-    still open it."""
-    from storybank.core.visibility import is_asset_public
+    """A video, recording or document the asker may not have answers 410 Gone
+    when it was withdrawn (rights expired, consent missing), 404 otherwise;
+    editors who manage media can still open it (``may_download``)."""
+    from storybank.core.visibility import WITHDRAWN_REASONS, may_download, withheld_reason
 
-    if is_asset_public(document):
+    if may_download(request.user, document):
         return None
-    policy = policy_registry.get_by_type(type(document))
-    if request.user.is_authenticated and policy.user_has_any_permission_for_instance(
-        request.user, ["change", "choose"], document
-    ):
-        return None
+    if withheld_reason(document) not in WITHDRAWN_REASONS:
+        raise Http404  # awaiting review or press-only: not revealed
     return HttpResponse(
         _("This file has been withdrawn: its rights have expired or the consent of the people in it is missing."),
         status=410, content_type="text/plain; charset=utf-8",

@@ -233,6 +233,16 @@ MEDIA_NEAR_DUPLICATE_BITS = 6  # of 64: perceptual hashes this close are flagged
 MEDIA_BRAND_MARK_PATH = os.environ.get("MEDIA_BRAND_MARK_PATH", "")  # the province's logo (PNG), if supplied
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = MEDIA_MAX_IMAGE_BYTES
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = MEDIA_MAX_IMAGE_PIXELS
+# Decoding cost: the pixels one process decodes at once (uploads and renditions wait for
+# their share), how long an upload waits before it is refused as "busy", and the size above
+# which a press download's missing rendition is made by the worker instead of the request.
+MEDIA_DECODE_BUDGET_PIXELS = int(os.environ.get("MEDIA_DECODE_BUDGET_MEGAPIXELS", "120")) * 1_000_000
+MEDIA_DECODE_WAIT_SECONDS = float(os.environ.get("MEDIA_DECODE_WAIT_SECONDS", "60"))
+MEDIA_RENDER_INLINE_MAX_PIXELS = int(os.environ.get("MEDIA_RENDER_INLINE_MAX_MEGAPIXELS", "40")) * 1_000_000
+# Uploads the multiple uploader parks until their form is completed are deleted after this.
+MEDIA_PARKED_UPLOAD_HOURS = int(os.environ.get("MEDIA_PARKED_UPLOAD_HOURS", "24"))
+# Documents are always downloaded, never opened in the site's origin.
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 if AWS_STORAGE_BUCKET_NAME:
     # MinIO and most S3-compatible stores want path-style addresses (http://minio:9000/bucket/key).
     AWS_S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE", "path")

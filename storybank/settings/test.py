@@ -8,9 +8,12 @@ from .base import *  # noqa: F401,F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# A fresh media folder per test run, so runs never see each other's files.
-MEDIA_ROOT = Path(tempfile.gettempdir()) / f"laocai-test-media-{os.getpid()}"
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# A fresh media folder per test run, so runs never see each other's files (a worker the
+# tests start in a subprocess is given the run's folder).
+MEDIA_ROOT = Path(os.environ.get("STORYBANK_TEST_MEDIA_ROOT") or
+                  Path(tempfile.gettempdir()) / f"laocai-test-media-{os.getpid()}")
+if os.environ.get("TASKS_BACKEND") != "database":  # a worker subprocess of the tests asks for the queue
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Tests that run a worker in a subprocess (feeds: killing ``deliver_feeds``
 # mid-delivery) need the subprocess to see the test database, so SQLite's
 # test database lives in a file rather than in memory.
