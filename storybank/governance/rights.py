@@ -3,7 +3,8 @@ whose rights have expired.
 
 * ``publishing_blockers(page)``: reasons a page may not be published now (an
   image or media asset it shows lacks the consent of the people in it; a
-  sensitive item outside the sensitive review). Publishing refuses them
+  sensitive item, or a live sensitive item losing its flags, outside the
+  sensitive review). Publishing refuses them
   everywhere: the editor's "Publish" (``before_publish_page`` hook), the
   approval that ends a workflow (``ReviewTask``), bulk publishing and code
   (``GovernedPage.publish``).
@@ -42,6 +43,7 @@ from wagtail.models import Page, ReferenceIndex
 
 from storybank.assets.models import LaoCaiImage, MediaAsset
 from storybank.core.signals import Change, announce
+from storybank.taxonomy.choices import Sensitivity
 
 from .audit import WITHDRAWN_ACTION
 from .models import RightsWithdrawal
@@ -99,23 +101,18 @@ def publishing_blockers(page: Any, *, workflow: Any = None, user: Any = None) ->
         for asset in assets_used_by(page)
         if asset.consent_missing
     ]
-    if getattr(page, "is_sensitive", False) and not (user is not None and user.is_superuser):
-        from .workflows import sensitive_workflow
+    from .workflows import sensitive_workflow, sensitivities_for_review
 
+    flags = sensitivities_for_review(page)
+    if flags and not (user is not None and user.is_superuser):
         required = sensitive_workflow()
         if required is not None and (workflow is None or workflow.pk != required.pk):
-            subjects = ", ".join(str(label) for label in _sensitivity_labels(page))
+            subjects = ", ".join(str(Sensitivity(value).label) for value in flags)
             blockers.append(
                 _("This item is flagged sensitive (%(subjects)s): it is published by the last approval of "
                   "“%(workflow)s”. Submit it for review.") % {"subjects": subjects, "workflow": required.name}
             )
     return blockers
-
-
-def _sensitivity_labels(page: Any) -> list[str]:
-    from storybank.taxonomy.choices import Sensitivity
-
-    return [Sensitivity(value).label for value in page.sensitivities]
 
 
 def refuse_if_blocked(page: Any, *, workflow: Any = None, user: Any = None) -> None:

@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "storybank.governance.apps.GovernedUsersConfig",  # wagtail.users; only superusers grant superuser
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
