@@ -23,6 +23,7 @@ from search.backends import SearchUnavailable
 from search.query import InvalidParameter, SearchHit, SearchQuery, SearchResults
 from search.service import search
 from search.text import MAX_QUERY_LENGTH, clean
+from storybank.core.visibility import unpublished_visible_to
 
 SUGGESTIONS = 8
 
@@ -178,11 +179,12 @@ def _page_numbers(current: int, last: int) -> list[int | None]:
 
 
 def _render_search(
-    request: HttpRequest, template: str, *, include_unpublished: bool, default_locale: str | None, extra: dict
+    request: HttpRequest, template: str, *, include_unpublished: bool, default_locale: str | None, extra: dict,
+    private_scope: tuple | None = None,
 ) -> HttpResponse:
     context: dict[str, Any] = {"query_text": clean(request.GET.get("q", ""))[:MAX_QUERY_LENGTH], **extra}
     try:
-        overrides: dict[str, Any] = {"include_unpublished": include_unpublished}
+        overrides: dict[str, Any] = {"include_unpublished": include_unpublished, "private_scope": private_scope}
         if default_locale and "locale" not in request.GET:
             overrides["locale"] = (default_locale,)
         query = query_from_request(request, **overrides)
@@ -225,9 +227,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 def admin_search(request: HttpRequest) -> HttpResponse:
-    """Editors' search: every language, drafts and withdrawn items included."""
+    """Editors' search: every language, drafts and withdrawn items included;
+    others see the drafts they may work on only (their unit's)."""
+    scope = unpublished_visible_to(request.user)
+    private_scope = None if scope is None else tuple((kind, tuple(ids)) for kind, ids in scope.items())
     return _render_search(
         request, "search/admin/search.html", include_unpublished=True, default_locale=None, extra={},
+        private_scope=private_scope,
     )
 
 

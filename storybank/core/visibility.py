@@ -140,3 +140,28 @@ def manages_asset(user: Any, asset: Any) -> bool:
     # unit and the editors); choosing from the bank is enough for the rest.
     actions = ["change"] if getattr(asset, "awaiting_review", False) else ["change", "choose"]
     return policy.user_has_any_permission_for_instance(user, actions, asset)
+
+
+# --- what the admin shows of unpublished items ----------------------------------------------
+
+
+def unpublished_visible_to(user: Any) -> dict[str, list[int]] | None:
+    """The items whose unpublished state (drafts, assets awaiting review or
+    withdrawn) ``user`` may see in the admin: ``{"page": ids, "image": ids,
+    "media": ids}``, or None for every item (superusers, and editors who may
+    change the whole page tree). Asked through Wagtail's permission policies,
+    which governance narrows to the unit rule, so drafts stay with their unit."""
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.permissions import policy_registry
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return {"page": [], "image": [], "media": []}
+    pages = policy_registry.get_by_type(Page)
+    if user.is_superuser or pages.user_has_permission_for_instance(user, "change", Page.get_first_root_node()):
+        return None
+    scope = {"page": list(pages.explorable_instances(user).values_list("pk", flat=True))}
+    for key, model in (("image", get_image_model()), ("media", get_document_model())):
+        policy = policy_registry.get_by_type(model)
+        scope[key] = list(policy.instances_user_has_permission_for(user, "change").values_list("pk", flat=True))
+    return scope

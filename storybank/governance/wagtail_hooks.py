@@ -1,7 +1,8 @@
 """Governance in the Wagtail admin: refusing to publish what may not be
 published, telling people why, the weekly highlights screen, the withdrawn
-assets report and dashboard panel, audit log actions, and keeping withdrawn
-media off the document download view."""
+assets report and dashboard panel, audit log actions, keeping withdrawn
+media off the document download view, and other units' drafts out of the
+choosers."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -101,6 +103,36 @@ def refuse_withdrawn_media(document: Any, request: HttpRequest) -> HttpResponse 
         _("This file has been withdrawn: its rights have expired or the consent of the people in it is missing."),
         status=410, content_type="text/plain; charset=utf-8",
     )
+
+
+# --- drafts stay with their unit -------------------------------------------------------------------
+# Explorer, page search and site history ask the page policy (``GovernedPagePermissionPolicy``);
+# the choosers list every item of the bank, so they are narrowed here.
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choose_published_pages_or_your_own(pages: Any, request: HttpRequest) -> Any:
+    from storybank.core.visibility import unpublished_visible_to
+
+    scope = unpublished_visible_to(request.user)
+    return pages if scope is None else pages.filter(Q(live=True) | Q(pk__in=scope["page"]))
+
+
+def _reviewed_or_your_own(assets: Any, request: HttpRequest, key: str) -> Any:
+    from storybank.core.visibility import unpublished_visible_to
+
+    scope = unpublished_visible_to(request.user)
+    return assets if scope is None else assets.filter(Q(awaiting_review=False) | Q(pk__in=scope[key]))
+
+
+@hooks.register("construct_image_chooser_queryset")
+def choose_reviewed_images_or_your_own(images: Any, request: HttpRequest) -> Any:
+    return _reviewed_or_your_own(images, request, "image")
+
+
+@hooks.register("construct_document_chooser_queryset")
+def choose_reviewed_media_or_your_own(documents: Any, request: HttpRequest) -> Any:
+    return _reviewed_or_your_own(documents, request, "media")
 
 
 # --- audit -----------------------------------------------------------------------------------------
