@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from search.backends import SearchUnavailable
@@ -87,6 +88,7 @@ def results_json(results: SearchResults, request: HttpRequest) -> dict[str, Any]
     }
 
 
+@csrf_exempt  # nothing to forge: GET only (405 as JSON otherwise)
 @require_GET
 def api_search(request: HttpRequest) -> JsonResponse:
     """``GET /api/v1/search?q=&locale=&kind=&pillar=&ethnic_group=&place=&licence=&year=&sort=&page=``"""
@@ -99,6 +101,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
     return JsonResponse(results_json(results, request), json_dumps_params={"ensure_ascii": False})
 
 
+@csrf_exempt
 @require_GET
 def api_suggest(request: HttpRequest) -> JsonResponse:
     """``GET /api/v1/search/suggest?q=fansi``: titles for as-you-type suggestions;

@@ -73,6 +73,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that may answer (the page cache included): every response gets the
+    # security policy headers, and errors on API and feed URLs become JSON.
+    "storybank.core.middleware.SecurityPolicyMiddleware",
+    "storybank.core.middleware.MachineErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "storybank.core.middleware.LocaleMiddleware",
@@ -292,6 +296,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Câu chuyện Lào Ca
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 # Weeks back the home page and highlight feeds look when this week has no highlights yet.
 GOVERNANCE_HIGHLIGHTS_FALLBACK_WEEKS = int(os.environ.get("GOVERNANCE_HIGHLIGHTS_FALLBACK_WEEKS", "4"))
+# Admin sign-in is throttled per account and per address (storybank.governance.login).
+WAGTAILADMIN_USER_LOGIN_FORM = "storybank.governance.login.ThrottledLoginForm"
+ADMIN_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("ADMIN_LOGIN_FAILURES_PER_ACCOUNT", "5"))
+ADMIN_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("ADMIN_LOGIN_FAILURES_PER_ADDRESS", "20"))
+ADMIN_LOGIN_WINDOW_MINUTES = int(os.environ.get("ADMIN_LOGIN_WINDOW_MINUTES", "15"))
 
 # Analytics counts responses labelled X-LaoCai-Count (pages, press downloads,
 # feed pulls). It must sit above any middleware that answers from a cache
@@ -299,6 +308,8 @@ GOVERNANCE_HIGHLIGHTS_FALLBACK_WEEKS = int(os.environ.get("GOVERNANCE_HIGHLIGHTS
 MIDDLEWARE = ["storybank.analytics.middleware.AnalyticsMiddleware", *MIDDLEWARE]
 # The plan's target: reach grows by this fraction every year (+20 %).
 ANALYTICS_YEARLY_GROWTH_TARGET = float(os.environ.get("ANALYTICS_YEARLY_GROWTH_TARGET", "0.20"))
+# load_demo refuses to run where this is False (production.py): it creates users with a published password.
+DEMO_CONTENT_ALLOWED = True
 # Months of deterministic demo counters written by load_demo (0: none).
 ANALYTICS_DEMO_MONTHS = int(os.environ.get("ANALYTICS_DEMO_MONTHS", "24"))
 
@@ -320,3 +331,50 @@ PUBLIC_MAP_ATTRIBUTION = os.environ.get(
     "PUBLIC_MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
 
+
+
+# --- security: headers, machine URLs, client addresses ---------------------
+# Content-Security-Policy and Permissions-Policy are sent when this is on (production.py);
+# the Wagtail admin (inline scripts) gets the Permissions-Policy only.
+SECURITY_POLICY_HEADERS = os.environ.get("SECURITY_POLICY_HEADERS", "0") == "1"
+SECURITY_POLICY_EXEMPT_PREFIXES = ("/admin/",)
+
+
+def origin_of(url: str) -> str:
+    """``https://tile.openstreetmap.org`` of a URL template ({s}. becomes *.)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}.", "SUBDOMAIN."))
+    return f"{parts.scheme}://{parts.netloc.replace('SUBDOMAIN.', '*.')}" if parts.scheme and parts.netloc else ""
+
+
+# Images come from the site itself, the map's tile server and, with S3, the signed URLs' store.
+_image_origins = [origin_of(PUBLIC_MAP_TILE_URL)]
+if AWS_STORAGE_BUCKET_NAME:
+    _image_origins.append(origin_of(AWS_S3_PUBLIC_ENDPOINT_URL or AWS_S3_ENDPOINT_URL or ""))
+    if not (AWS_S3_PUBLIC_ENDPOINT_URL or AWS_S3_ENDPOINT_URL):
+        _image_origins.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com")
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src " + " ".join(["'self'", "data:", *[origin for origin in _image_origins if origin]]),
+    "font-src 'self'",
+    "connect-src 'self'",
+    "media-src 'self'" + (" " + origin_of(AWS_S3_PUBLIC_ENDPOINT_URL or AWS_S3_ENDPOINT_URL or "")
+                          if AWS_STORAGE_BUCKET_NAME else ""),
+    "object-src 'none'",
+    "frame-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+]).strip()
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb",
+    "browsing-topics",
+))
+# Errors under these paths are JSON (storybank.core.middleware.MachineErrorsMiddleware).
+MACHINE_URL_PREFIXES = ("/api/", "/feeds/")
+# Behind a proxy that sets the client's address in a header (e.g. HTTP_X_REAL_IP), rate limits and
+# the sign-in throttle read it there; empty: REMOTE_ADDR.
+CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")
