@@ -20,8 +20,8 @@ from search.documents import entries_for, load_object, object_key
 from search.query import (
     FACET_LABELS,
     FACETS,
-    SITE_PAGE_KINDS,
     RESULT_KINDS,
+    SITE_PAGE_KINDS,
     Facet,
     FacetCounts,
     FacetValue,
