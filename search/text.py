@@ -21,6 +21,7 @@ its own expression from those, quoting every token.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -290,8 +291,10 @@ class _Matcher:
                     prefixes.add(token)
                 else:
                     words.add(token)
-        alternatives = [rf"(?<!\w){_word_pattern(word)}(?!\w)" for word in sorted(words, key=len, reverse=True)]
-        alternatives += [rf"(?<!\w){_word_pattern(prefix)}\w*" for prefix in sorted(prefixes, key=len, reverse=True)]
+        at_word_start = [rf"{_word_pattern(word)}(?!\w)" for word in sorted(words, key=len, reverse=True)]
+        at_word_start += [rf"{_word_pattern(prefix)}\w*" for prefix in sorted(prefixes, key=len, reverse=True)]
+        # one look-behind for every word, not one per word: the regex runs several times faster
+        alternatives = [rf"(?<!\w)(?:{'|'.join(at_word_start)})"] if at_word_start else []
         alternatives += [re.escape(run) for run in sorted(cjk, key=len, reverse=True)]
         return cls(re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None)
 
@@ -303,6 +306,12 @@ class _Matcher:
         if self.pattern is None:
             return []
         return [match.span() for match in self.pattern.finditer(text)]
+
+
+@functools.lru_cache(maxsize=256)
+def _matcher_for(parsed: ParsedQuery) -> _Matcher:
+    """One compiled matcher per query, not one per result card."""
+    return _Matcher.for_query(parsed)
 
 
 def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -329,7 +338,7 @@ def _mark(text: str, spans: list[tuple[int, int]]) -> SafeString:
 def snippet(parsed: ParsedQuery, *texts: str, length: int = 220) -> SafeString:
     """An HTML-safe excerpt of ``texts`` around the best matches, each match
     in ``<mark>``. Without matches, the beginning of the first text."""
-    matcher = _Matcher.for_query(parsed)
+    matcher = _matcher_for(parsed)
     candidates = [clean(text[:SNIPPET_SCAN_LENGTH]).strip() for text in texts if text and text.strip()]
     if not candidates:
         return mark_safe("")
