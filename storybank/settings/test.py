@@ -10,7 +10,10 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A fresh media folder per test run, so runs never see each other's files.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / f"laocai-test-media-{os.getpid()}"
-SEARCH_INDEX_DIR = Path(tempfile.gettempdir()) / f"laocai-test-search-index-{os.getpid()}"
+# The search index too (a test's subprocesses are handed the parent's in SEARCH_INDEX_DIR).
+SEARCH_INDEX_DIR = Path(
+    os.environ.get("SEARCH_INDEX_DIR") or Path(tempfile.gettempdir()) / f"laocai-test-search-index-{os.getpid()}"
+)
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Tests that run a worker in a subprocess (feeds: killing ``deliver_feeds``
 # mid-delivery) need the subprocess to see the test database, so SQLite's

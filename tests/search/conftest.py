@@ -35,6 +35,23 @@ def _embedded_by_default():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _embedded_answers_from_its_index(request):
+    """Every embedded search of these tests is answered by the tantivy index,
+    never by the SQL engine that stands in while the index is unusable (a
+    test that breaks the index on purpose asks for ``database_fallback_allowed``)."""
+    backend = get_backend("embedded")
+    before = backend.fallbacks
+    yield
+    if "database_fallback_allowed" not in request.fixturenames:
+        assert backend.fallbacks == before, "the embedded search fell back to the database"
+
+
+@pytest.fixture
+def database_fallback_allowed():
+    """This test may make the embedded backend answer from the database."""
+
+
 @pytest.fixture(scope="module")
 def elasticsearch_backend(request, django_db_blocker):
     """A live Elasticsearch backend on a throw-away alias, demo content indexed."""

@@ -120,7 +120,6 @@ def test_unpublished_is_gone_at_once_while_another_process_holds_the_writer(demo
         assert_same_answer(SearchQuery(text="Fansipan", sort="newest", per_page=3))
     assert ("page", story.pk) in found("Fansipan")
     assert index_is_current()  # the first search after the lock was free caught the index up
-    assert backend.fallbacks == 0 or True  # (counted across the run: see conftest)
 
 
 def test_rights_expiry_is_checked_at_query_time_in_the_index(demo):
@@ -133,7 +132,7 @@ def test_rights_expiry_is_checked_at_query_time_in_the_index(demo):
     assert_same_answer(SearchQuery(text="Bát Xát", at=tomorrow))
 
 
-def test_a_broken_index_is_rebuilt_and_search_never_fails(demo):
+def test_a_broken_index_is_rebuilt_and_search_never_fails(demo, database_fallback_allowed):
     backend = get_backend("embedded")
     assert found("Fansipan") and index_is_current()
     for path in backend.index.path.iterdir():
