@@ -153,7 +153,8 @@ class TantivyReference:
             if clause.prefix and len(tokens) == 1:
                 fields.append(Q.regex_query(self.schema, name, re.escape(tokens[0]) + ".*"))
             elif clause.prefix:
-                fields.append(Q.phrase_prefix_query(self.schema, name, tokens))
+                patterns = [re.escape(token) for token in tokens]
+                fields.append(Q.regex_phrase_query(self.schema, name, patterns[:-1] + [patterns[-1] + ".*"]))
             elif len(tokens) == 1:
                 fields.append(Q.term_query(self.schema, name, tokens[0]))
             else:

@@ -29,6 +29,8 @@ QUERIES = [
     {"text": '"ngo ruou"'},
     {"text": "fansi*"},
     {"text": "ruộng bậc th*"},
+    {"text": "Lào-Ca*"},  # a phrase whose last word is a prefix
+    {"text": "a" * 200 + "*"},
     {"text": "梯田"},
     {"text": "玉米酒"},
     {"text": "酒"},

@@ -42,6 +42,8 @@ KEYWORD_FACETS = ("kind", "locale", "pillar", "licence", *MULTI_VALUED_FACETS)
 #: Buckets asked of a terms aggregation: more than any facet has values, so counts are exact.
 FACET_BUCKETS = 10_000
 SCHEMA_VERSION = 1
+#: Longer "prefixes" are matched as whole words (tantivy's regex automaton has a size limit; no word is that long).
+LONGEST_PREFIX = 64
 
 
 def build_schema() -> tantivy.Schema:
@@ -151,10 +153,12 @@ def _match(clause: Clause, titles_only: bool) -> Any:
 
 
 def _phrase(name: str, tokens: Sequence[str], prefix: bool) -> Any:
-    if prefix and len(tokens) == 1:
-        return Q.regex_query(SCHEMA, name, re.escape(tokens[0]) + ".*")
-    if prefix:
-        return Q.phrase_prefix_query(SCHEMA, name, list(tokens))
+    if prefix and max(map(len, tokens)) <= LONGEST_PREFIX:
+        # regular expressions reach every term with the prefix (a phrase-prefix query stops at 50)
+        if len(tokens) == 1:
+            return Q.regex_query(SCHEMA, name, re.escape(tokens[0]) + ".*")
+        return Q.regex_phrase_query(SCHEMA, name, [re.escape(token) for token in tokens[:-1]]
+                                    + [re.escape(tokens[-1]) + ".*"])
     if len(tokens) == 1:
         return Q.term_query(SCHEMA, name, tokens[0])
     return Q.phrase_query(SCHEMA, name, list(tokens))

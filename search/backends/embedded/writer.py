@@ -24,8 +24,9 @@ import fcntl
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import tantivy
 from django.conf import settings
@@ -133,18 +134,9 @@ def _apply(index: TantivyIndex, recorded: State, current: State, max_changes: in
             schedule_rebuild()
             return False
         rows = list(store.index_rows(changed, cursor)) if changed else []
-    writer = index.open().writer(heap_size=APPLY_HEAP, num_threads=1)
-    try:
-        if changed:
-            writer.delete_documents_by_query(tantivy.Query.term_set_query(SCHEMA, "id", sorted(changed)))
-        for row in rows:
-            writer.add_document(document(row))
-        _record(writer, current)
-        writer.commit()
-        writer.wait_merging_threads()
-    except BaseException:
-        _abandon(writer)
-        raise
+    removal = tantivy.Query.term_set_query(SCHEMA, "id", sorted(changed)) if changed else None
+    _write(index.open(), APPLY_HEAP, lambda writer: removal and writer.delete_documents_by_query(removal), rows,
+           current)
     with connection.cursor() as cursor:
         store.prune_changes(current.sequence, cursor)
     return True
@@ -162,17 +154,8 @@ def _rebuild(index: TantivyIndex) -> None:
         tantivy_index = index.open()
     with connection.cursor() as cursor:
         current = store.read_state(cursor)
-        writer = tantivy_index.writer(heap_size=REBUILD_HEAP, num_threads=1)
-        try:
-            writer.delete_all_documents()
-            for row in store.index_rows(None, cursor):
-                writer.add_document(document(row))
-            _record(writer, current)
-            writer.commit()
-            writer.wait_merging_threads()
-        except BaseException:
-            _abandon(writer)
-            raise
+        _write(tantivy_index, REBUILD_HEAP, lambda writer: writer.delete_all_documents(),
+               store.index_rows(None, cursor), current)
     writer = tantivy_index.writer(heap_size=APPLY_HEAP, num_threads=1)
     writer.garbage_collect_files()
     writer.wait_merging_threads()
@@ -186,9 +169,21 @@ def _abandon(writer: tantivy.IndexWriter) -> None:
         writer.wait_merging_threads()
 
 
-def _record(writer: tantivy.IndexWriter, state: State) -> None:
-    writer.delete_documents_by_term("state", True)
-    writer.add_document(state_document(state))
+def _write(tantivy_index: tantivy.Index, heap: int, remove: Callable[[tantivy.IndexWriter], Any],
+           rows: Iterable[Sequence[Any]], state: State) -> None:
+    """Remove, add ``rows`` and record ``state`` in one commit: all of it lands, or none."""
+    writer = tantivy_index.writer(heap_size=heap, num_threads=1)
+    try:
+        remove(writer)
+        for row in rows:
+            writer.add_document(document(row))
+        writer.delete_documents_by_term("state", True)
+        writer.add_document(state_document(state))
+        writer.commit()
+        writer.wait_merging_threads()
+    except BaseException:
+        _abandon(writer)
+        raise
 
 
 def _clear(path: Path) -> None:
