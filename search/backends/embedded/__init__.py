@@ -19,10 +19,11 @@ history or far behind, the SQL engine answers while it is rebuilt.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import heapq
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -86,8 +87,7 @@ class EmbeddedBackend(SearchBackend):
         sql.rebuild_fulltext()
         seen: set[ObjectKey] = set()
         written = 0
-        self._bulk = True
-        try:
+        with self.bulk():
             for batch in store.chunks(objects, 100):
                 keys = [key for key in (object_key(obj) for obj in batch) if key is not None]
                 entries = [entry for obj in batch for entry in entries_for(obj)]
@@ -98,11 +98,20 @@ class EmbeddedBackend(SearchBackend):
                     progress(len(batch))
             stale = set(SearchDocument.objects.values_list("object_type", "object_id").distinct()) - seen
             self.remove(sorted(stale))
+        sql.optimize()
+        return written
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Write many rows without applying each commit to the index, then
+        rebuild the index from the rows once (searches meanwhile see the
+        changes through the database)."""
+        self._bulk = True
+        try:
+            yield
         finally:
             self._bulk = False
-        sql.optimize()
         self.rebuild_index()
-        return written
 
     def rebuild_index(self) -> None:
         """Rebuild the tantivy index from the rows (``search_reindex``, the background task)."""
