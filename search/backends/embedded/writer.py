@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 
 #: Memory of a writer that applies changes, and of one that rebuilds everything.
 APPLY_HEAP = 30_000_000
-REBUILD_HEAP = 200_000_000
+REBUILD_HEAP = 500_000_000  # enough for 100 000 items in one segment (searches read fewer segments)
 #: A rebuild is requested from the task worker at most this often.
 REBUILD_REQUEST_SECONDS = 300
 
