@@ -15,6 +15,12 @@ rate and the median and 95th percentile latency per shape and overall:
 cold (the facet cache off, as for a query nobody asked since the index last
 changed) and warm (the same query again, facet counts from the cache).
 
+Before that table it builds a plain tantivy index of the same items
+(``tantivy_reference.py``: the yardstick of issue 18) and runs every shape
+through the project's search and the reference alternately, printing p50
+and p95 of each, their ratio (wall clock and the process's CPU time) and
+whether totals and facet counts agree.
+
 It never touches the site's database: SQLite runs on a temporary file, and a
 PostgreSQL URL must name a database used only for benchmarks (created if
 missing, emptied first).

@@ -22,12 +22,12 @@ its own expression from those, quoting every token.
 from __future__ import annotations
 
 import functools
+import html
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 #: Letters and digits, with apostrophes allowed *inside* a word (H'Mông, l'eau).
@@ -325,13 +325,14 @@ def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _mark(text: str, spans: list[tuple[int, int]]) -> SafeString:
+    # html.escape is what Django's escape() runs, without its lazy-string wrapper (a third of a snippet's time)
     parts: list[str] = []
     position = 0
     for start, end in spans:
-        parts.append(escape(text[position:start]))
-        parts.append(f"<mark>{escape(text[start:end])}</mark>")
+        parts.append(html.escape(text[position:start]))
+        parts.append(f"<mark>{html.escape(text[start:end])}</mark>")
         position = end
-    parts.append(escape(text[position:]))
+    parts.append(html.escape(text[position:]))
     return mark_safe("".join(parts))  # noqa: S308 (every piece is escaped above)
 
 
