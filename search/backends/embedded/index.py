@@ -225,24 +225,30 @@ def answer(searcher: tantivy.Searcher, plan: Plan, *, first: int, limit: int) ->
     results from the ``first`` (0-based), in the query's order."""
     query = plan.query
     main = plan.filtered()
+    active = query.filters()
+    # Every document has one kind and one locale: when one of them is counted
+    # unfiltered, its counts add up to the total, and the top results are
+    # collected without counting every match (tantivy then skips what cannot rank).
+    total_from = next((name for name in ("kind", "locale") if name not in active), None) if query.facets else None
+    count = total_from is None
     sort = query.effective_sort
     if sort == "relevance":
-        found = searcher.search(main, limit, count=True, offset=first)
+        found = searcher.search(main, limit, count=count, offset=first)
     else:
         order = tantivy.Order.Desc if sort == "newest" else tantivy.Order.Asc
-        found = searcher.search(main, limit, count=True, offset=first, order_by_field=sort, order=order)
+        found = searcher.search(main, limit, count=count, offset=first, order_by_field=sort, order=order)
     addresses = [address for _key, address in found.hits]
     ids = searcher.fast_field_values("id", addresses) if addresses else []
     ranked = [(doc_id, key) for doc_id, (key, _address) in zip(ids, found.hits, strict=True)]
     facets: FacetCounts = {}
     if query.facets:
-        active = query.filters()
         unfiltered = [name for name in FACETS if name not in active]
         if unfiltered:
             facets.update(_count(searcher, main, unfiltered))
         for name in active:
             facets.update(_count(searcher, plan.filtered(skip=name), [name]))
-    return Answer(total=found.count, facets=facets, ranked=ranked)
+    total = found.count if total_from is None else sum(facets[total_from].values())
+    return Answer(total=total, facets=facets, ranked=ranked)
 
 
 def _count(searcher: tantivy.Searcher, query: Any, names: Iterable[str]) -> FacetCounts:
