@@ -9,6 +9,9 @@ that a search touches only these tables.
   step by database triggers (migration ``0002_fulltext``).
 * ``SearchFacetValue`` holds the values of the multi-valued facets (ethnic
   groups, places) so they can be counted and filtered with an index.
+* ``SearchIndexState`` and ``SearchChange`` order the writes and log which
+  documents each one changed, so the tantivy index under ``var/`` (built from
+  these rows) knows what it has not applied yet.
 
 The Elasticsearch backend does not use these tables.
 """
