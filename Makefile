@@ -35,13 +35,15 @@ demo: install catalogues
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: install test dependencies, start PostgreSQL, Redis and an OpenSearch node, then run the
-## whole suite on SQLite and on PostgreSQL, the live search suite against the node; the node is stopped
-## at the end (PostgreSQL and Redis are left running for the next command).
+## whole suite on SQLite and on PostgreSQL, the live search suite against the node; a node this run started
+## is stopped at the end (PostgreSQL and Redis are left running for the next command).
 OPENSEARCH_TEST_URL ?= http://127.0.0.1:9200
 test: install-test catalogues system-deps services
 	$(PY) -m ruff check .
-	scripts/opensearch.sh start
-	status=0; $(MAKE) --no-print-directory test-suites || status=$$?; scripts/opensearch.sh stop; exit $$status
+	@# Stop the node at the end only if this run started it (a node someone else runs is left alone).
+	@started=; scripts/opensearch.sh status >/dev/null 2>&1 || { scripts/opensearch.sh start && started=1; } || exit 1; \
+	status=0; $(MAKE) --no-print-directory test-suites || status=$$?; \
+	if [ -n "$$started" ]; then scripts/opensearch.sh stop; fi; exit $$status
 
 test-suites:
 	OPENSEARCH_URL=$(OPENSEARCH_TEST_URL) $(PY) -m pytest
@@ -54,7 +56,8 @@ services:
 
 ## Debian's packages the tests use: Chromium for the browser tests (Playwright drives it; no browser
 ## download), the Noto CJK fonts so screenshots of Chinese, Japanese and Korean pages show glyphs, and
-## ffmpeg so the media pipeline's video path (remux, poster frame) is tested, not only its fallback.
+## ffmpeg so the media pipeline's video path (remux, poster frame) is tested, not only its fallback;
+## unzip and curl for scripts/opensearch.sh (unpacking the node, asking its health).
 SYSTEM_TEST_PACKAGES := chromium fonts-noto-cjk ffmpeg unzip curl
 system-deps:
 	@missing=""; for package in $(SYSTEM_TEST_PACKAGES); do \

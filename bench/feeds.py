@@ -142,8 +142,8 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from storybank.feeds.delivery import Worker
     from storybank.feeds.models import Delivery, DeliveryStatus, Feed, FeedEntry, Partner, PushDestination
+    from storybank.feeds.push import Worker
     from storybank.feeds.sync import reconcile_feed
     from storybank.stories.models import StoryPage
 

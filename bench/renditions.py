@@ -109,9 +109,9 @@ def forget_renditions(image) -> None:
 
 
 def pipeline(image, preset: str) -> int:
-    from media_pipeline.renditions import SOCIAL_PRESETS, render
+    from media_pipeline.renditions import PRESETS, render
 
-    rendition = render(image, preset, "jpeg", branded=preset in SOCIAL_PRESETS)
+    rendition = render(image, preset, "jpeg", branded=PRESETS[preset].social)
     return rendition.file.size
 
 
@@ -147,13 +147,13 @@ def main() -> None:
         pipe_times: list[float] = []
         for _round in range(arguments.rounds):
             for data, image in zip(sources, images, strict=True):
-                for preset, spec in PRESETS.items():
+                for preset in PRESETS.values():
                     started = time.perf_counter()
-                    baseline(data, spec)
+                    baseline(data, preset.spec)
                     base_times.append(time.perf_counter() - started)
                     forget_renditions(image)
                     started = time.perf_counter()
-                    pipeline(image, preset)
+                    pipeline(image, preset.name)
                     pipe_times.append(time.perf_counter() - started)
 
         print(f"\n{len(base_times)} renditions each ({arguments.images} images × {len(PRESETS)} presets"

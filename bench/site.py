@@ -41,7 +41,8 @@ PAGES = {
 
 def server_env(workdir: Path, cache_seconds: int) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items()
-           if key not in ("DATABASE_URL", "S3_BUCKET", "ELASTICSEARCH_URL", "REDIS_URL")}
+           if key not in ("DATABASE_URL", "S3_BUCKET", "ELASTICSEARCH_URL", "OPENSEARCH_URL", "SEARCH_URL",
+                          "REDIS_URL")}
     env.update({
         "DJANGO_SETTINGS_MODULE": "storybank.settings.production",
         "SECRET_KEY": "benchmark-only-secret-key-0123456789",

@@ -8,13 +8,11 @@ from typing import Any
 from PIL import Image
 
 from storybank.assets.models import LaoCaiImage
-from storybank.demo.registry import register_demo_loader
 
 from .inspection import difference_hash
 
 
-@register_demo_loader
-def fill_perceptual_hashes(command: Any) -> None:
+def load_demo_content(command: Any) -> None:
     for image in LaoCaiImage.objects.filter(perceptual_hash=""):
         with image.open_file() as file:
             picture = Image.open(file)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from wagtail.images.fields import WagtailImageField
 
 from storybank.assets.forms import LaoCaiImageForm, MediaAssetForm
-from storybank.taxonomy.choices import MediaKind
+from storybank.core.choices import MediaKind
 
 from . import media
 from .errors import IngestError

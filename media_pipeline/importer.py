@@ -19,10 +19,11 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
+from storybank.core.choices import ConsentStatus, Licence
 from storybank.core.text import nfc
 from storybank.settings.languages import CONTENT_LANGUAGES, DEFAULT_LANGUAGE
-from storybank.taxonomy.choices import ConsentStatus, Licence
 from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place
 
 from .errors import IngestError
@@ -85,8 +86,6 @@ def read_csv(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def read_xlsx(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    from openpyxl import load_workbook
-
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)

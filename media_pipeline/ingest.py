@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from anyascii import anyascii
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -27,7 +28,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Collection
 
 from storybank.assets.models import LaoCaiImage, MediaAsset
-from storybank.taxonomy.choices import MediaKind
+from storybank.core.choices import MediaKind
 
 from . import media
 from .errors import IngestError
@@ -72,8 +73,6 @@ def describe(near: Iterable[NearDuplicate]) -> str:
 
 def stored_name(filename: str, extension: str) -> str:
     """ASCII file name with the extension of the real content."""
-    from anyascii import anyascii
-
     stem = slugify(anyascii(Path(filename).stem))[:60] or "asset"
     return f"{stem}.{extension}"
 

@@ -18,7 +18,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import IO
 
-from storybank.taxonomy.choices import MediaKind
+from storybank.core.choices import MediaKind
 
 from .errors import IngestError
 from .inspection import limit, sniff_image_format

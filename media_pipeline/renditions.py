@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -26,27 +27,34 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Filter
 from wagtail.images.rect import Rect
 from willow.plugins.pillow import PillowImage
 
-#: Preset name -> Wagtail filter spec (the contract other parts rely on).
-PRESETS: dict[str, str] = {
-    "thumbnail": "fill-400x300",
-    "web": "max-1600x1600",
-    "facebook": "fill-1200x630",
-    "instagram": "fill-1080x1350",
-    "stories": "fill-1080x1920",
-    "youtube": "fill-1280x720",
-}
 
-PRESET_LABELS = {
-    "thumbnail": _("Thumbnail (400 × 300)"),
-    "web": _("Web (1600 px long edge)"),
-    "facebook": _("Facebook / link share (1200 × 630)"),
-    "instagram": _("Instagram portrait (1080 × 1350)"),
-    "stories": _("TikTok / Reels / Stories (1080 × 1920)"),
-    "youtube": _("YouTube thumbnail (1280 × 720)"),
-}
+@dataclass(frozen=True)
+class Preset:
+    """A named rendition: its Wagtail filter spec (the contract other parts
+    rely on), the label editors read, and whether it is a social-network
+    size that may carry the brand frame (province mark and credit line)."""
 
-#: Presets that may carry the brand frame (province mark and credit line).
-SOCIAL_PRESETS = frozenset({"facebook", "instagram", "stories", "youtube"})
+    name: str
+    spec: str
+    label: Any
+    social: bool = False
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) the spec asks for: exact for ``fill-``, the bounding box for ``max-``."""
+        width, height = self.spec.split("-", 1)[1].split("x")
+        return int(width), int(height)
+
+
+#: Every preset, by name, in the order they are offered.
+PRESETS: dict[str, Preset] = {preset.name: preset for preset in (
+    Preset("thumbnail", "fill-400x300", _("Thumbnail (400 × 300)")),
+    Preset("web", "max-1600x1600", _("Web (1600 px long edge)")),
+    Preset("facebook", "fill-1200x630", _("Facebook / link share (1200 × 630)"), social=True),
+    Preset("instagram", "fill-1080x1350", _("Instagram portrait (1080 × 1350)"), social=True),
+    Preset("stories", "fill-1080x1920", _("TikTok / Reels / Stories (1080 × 1920)"), social=True),
+    Preset("youtube", "fill-1280x720", _("YouTube thumbnail (1280 × 720)"), social=True),
+)}
 
 #: Output format -> the filter spec part that produces it.
 FORMATS = {"jpeg": "format-jpeg|jpegquality-82", "webp": "format-webp|webpquality-80"}
@@ -63,8 +71,8 @@ def filter_spec(preset: str, fmt: str = "jpeg", branded: bool = False) -> str:
         raise KeyError(f"unknown preset {preset!r}; known: {', '.join(PRESETS)}")
     if fmt not in FORMATS:
         raise KeyError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
-    spec = f"{PRESETS[preset]}|{FORMATS[fmt]}"
-    if branded and preset in SOCIAL_PRESETS:
+    spec = f"{PRESETS[preset].spec}|{FORMATS[fmt]}"
+    if branded and PRESETS[preset].social:
         spec += "|brandframe"
     return spec
 

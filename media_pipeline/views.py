@@ -20,10 +20,10 @@ from wagtail.models import Locale, Page
 from storybank.analytics.models import DownloadType, Metric
 from storybank.analytics.recording import asset_hit, label, page_hit
 from storybank.assets.models import LaoCaiImage
-from storybank.core.listing import content_page_models
+from storybank.core.models import content_page_models
 from storybank.core.visibility import is_asset_public, is_page_public
 
-from .delivery import download_response
+from .downloads import download_response
 from .press import build_press_kit, credit_text, download_name
 from .renditions import EXTENSIONS, FORMATS, MIME_TYPES, PRESETS, render, rendition_bytes
 

@@ -26,9 +26,9 @@ from django.db import connection
 from django.utils import timezone
 from wagtail.models import Page
 
+from storybank.assets.models import LaoCaiImage
 from storybank.core.models import NormalizedTextPage
 from storybank.core.visibility import public_pages
-from storybank.demo.registry import register_demo_loader
 
 from .models import OTHER_PAGE_KIND, DailyCount, DownloadType, Metric
 from .recording import Hit, asset_hit, page_hit
@@ -86,8 +86,6 @@ def demo_months(months: int, today: datetime.date) -> dict[datetime.date, list[d
 
 def _sources() -> Iterator[tuple[Hit, float, str]]:
     """What the demo counts: (hit, mean per day, key for the noise)."""
-    from storybank.assets.models import LaoCaiImage
-
     pages = public_pages(Page.objects.filter(depth__gt=1)).select_related("locale").specific()
     for page in pages:
         if not isinstance(page, NormalizedTextPage):
@@ -126,8 +124,7 @@ def demo_counters(months: int, today: datetime.date) -> dict[tuple, int]:
     return counts
 
 
-@register_demo_loader
-def load_analytics(command: Any) -> None:
+def load_demo_content(command: Any) -> None:
     months = int(getattr(settings, "ANALYTICS_DEMO_MONTHS", 24))
     if months <= 0:
         return

@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from storybank.taxonomy.choices import ContentKind, Pillar
+from storybank.core.choices import ContentKind, Pillar
 from storybank.taxonomy.models import ContributingUnit
 
 from .models import KPI_METRICS, OTHER_PAGE_KIND, Metric

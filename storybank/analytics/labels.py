@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from storybank.core.choices import ContentKind, Pillar
 from storybank.settings.languages import CONTENT_LANGUAGES
-from storybank.taxonomy.choices import ContentKind, Pillar
 from storybank.taxonomy.models import ContributingUnit
 
 from .models import OTHER_PAGE_KIND, DownloadType, Metric
@@ -35,12 +36,21 @@ def locale_label(value: str) -> str:
     return names.get(value, value) if value else _("Language-neutral")
 
 
-def detail_label(value: str) -> str:
-    from storybank.feeds.models import Feed
+#: Functions the apps that count register to name the details they store
+#: (the feeds name their slugs): value → name, or "" when not theirs.
+detail_namers: list[Callable[[str], str]] = []
 
+
+def name_details_with(namer: Callable[[str], str]) -> None:
+    """Register ``namer`` (once) for :func:`detail_label`."""
+    if namer not in detail_namers:
+        detail_namers.append(namer)
+
+
+def detail_label(value: str) -> str:
     if value in DownloadType.values:
         return str(dict(DownloadType.choices)[value])
-    title = Feed.objects.filter(slug=value).values_list("title", flat=True).first()
+    title = next((name for namer in detail_namers if (name := namer(value))), "")
     return title or value or _("Not applicable")
 
 

@@ -8,8 +8,10 @@ reads the label on the way out, decides whether the request was a person
 label travels with the response, a page served from a cache is still
 counted: the cached response carries the header it was rendered with.
 
-Push deliveries are counted by the delivery worker as it records each
-outcome (:func:`count_delivery`).
+Pages are labelled when they are served (``storybank.core.models.page_served``,
+:func:`label_served_page`). Push deliveries are counted by the feeds'
+delivery worker as it records each outcome: it tells :func:`count_safely`
+what it delivered. Analytics decodes nothing of the apps that count.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from urllib.parse import parse_qsl, urlencode
 from django.db import connection, transaction
 from django.http import HttpResponseBase
 from django.utils import timezone
+
+from storybank.core.visibility import is_page_public
 
 from .models import OTHER_PAGE_KIND, DailyCount, Metric
 
@@ -53,6 +57,10 @@ class Hit:
         if self.unit_id is not None:
             values["u"] = str(self.unit_id)
         return urlencode({key: value for key, value in values.items() if value})
+
+    def with_detail(self, detail: str) -> Hit:
+        """This hit with ``detail`` (a feed slug…), cut to what a counter stores."""
+        return replace(self, detail=detail[: _FIELD_LENGTHS["detail"]])
 
     @classmethod
     def from_header(cls, value: str) -> Hit:
@@ -101,8 +109,6 @@ def label(response: HttpResponseBase, hit: Hit) -> HttpResponseBase:
 def label_page_view(response: HttpResponseBase, page: Any, request: Any) -> HttpResponseBase:
     """Label a rendered page as a public page view: not for previews, nor for
     pages behind a view restriction (a password or login is not "public")."""
-    from storybank.core.visibility import is_page_public
-
     if getattr(request, "is_preview", False) or response.status_code != 200:
         return response
     try:
@@ -111,6 +117,11 @@ def label_page_view(response: HttpResponseBase, page: Any, request: Any) -> Http
     except Exception:  # counting must never break a page
         logger.exception("Could not label a view of page %s", getattr(page, "pk", None))
     return response
+
+
+def label_served_page(sender: type, page: Any, request: Any, response: HttpResponseBase, **kwargs: Any) -> None:
+    """``page_served`` receiver: every page the site serves is a candidate page view."""
+    label_page_view(response, page, request)
 
 
 # --- writing ------------------------------------------------------------------
@@ -152,36 +163,3 @@ def count_safely(hit: Hit, amount: int = 1) -> bool:
         logger.exception("Could not count %s", hit)
         return False
     return True
-
-
-def count_delivery(delivery: Any, delivered: bool) -> None:
-    """Count one push attempt's outcome, with the dimensions of the item it
-    carried (the page or asset if it still exists, else the feed entry's kind
-    and language). Called by the delivery worker inside its transaction."""
-    metric = Metric.PUSH_DELIVERY if delivered else Metric.PUSH_FAILURE
-    try:
-        hit = _item_hit(delivery.feed_id, delivery.item_key, metric)
-        count_safely(replace(hit, detail=delivery.feed.slug[: _FIELD_LENGTHS["detail"]]))
-    except Exception:
-        logger.exception("Could not count the outcome of delivery %s", getattr(delivery, "pk", None))
-
-
-def _item_hit(feed_id: int, item_key: str, metric: str) -> Hit:
-    from wagtail.models import Page
-
-    from storybank.assets.models import LaoCaiImage, MediaAsset
-    from storybank.feeds.items import IMAGE, MEDIA, PAGE, split_key
-    from storybank.feeds.models import FeedEntry
-
-    space, pk = split_key(item_key)
-    if space == PAGE:
-        page = Page.objects.filter(pk=pk).select_related("locale").specific().first()
-        if page is not None:
-            return page_hit(page, metric)
-    models = {IMAGE: LaoCaiImage, MEDIA: MediaAsset}
-    if space in models:
-        asset = models[space].objects.filter(pk=pk).first()
-        if asset is not None:
-            return asset_hit(asset, metric)
-    entry = FeedEntry.objects.filter(feed_id=feed_id, item_key=item_key).values("kind", "locale").first() or {}
-    return Hit(metric=metric, kind=entry.get("kind", ""), locale=entry.get("locale", ""))

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
-from storybank.core.listing import content_page_models
+from storybank.core.models import content_page_models
 from storybank.core.visibility import public_pages
 from storybank.settings.languages import MINORITY_LANGUAGES
 

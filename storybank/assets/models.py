@@ -10,6 +10,8 @@ document model the same way.
 from __future__ import annotations
 
 import datetime
+import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -20,14 +22,15 @@ from wagtail.documents.models import AbstractDocument, Document
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.search import index
 
-from storybank.core.text import NormalizedTextMixin
-from storybank.taxonomy.choices import (
+from storybank.core.choices import (
     LICENCE_URLS,
     REDISTRIBUTABLE_LICENCES,
     ConsentStatus,
     Licence,
     MediaKind,
 )
+from storybank.core.text import NormalizedTextMixin
+from storybank.core.transactions import in_transaction
 from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place, default_locale_only
 
 
@@ -68,6 +71,12 @@ class AssetMetadata(NormalizedTextMixin, models.Model):
 
     class Meta:
         abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # One transaction with what mirrors the asset (search, feeds and their
+        # outbox, the page cache: content_changed's post_save receivers), so a
+        # failure there cannot leave the asset changed and its feeds stale.
+        in_transaction(lambda: super(AssetMetadata, self).save(*args, **kwargs))
 
     # --- rights ---------------------------------------------------------
     def rights_expired(self, today: datetime.date | None = None) -> bool:
@@ -145,6 +154,17 @@ class LaoCaiRendition(AbstractRendition):
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+    @staticmethod
+    def construct_cache_key(image: Any, filter_cache_key: str, filter_spec: str) -> str:
+        """Wagtail's key plus the original's file name. Withdrawing an asset
+        whose rights ended deletes its renditions and renames its original,
+        often in another process (the scheduler), whose cache deletions this
+        process never hears of; with the name in the key nothing cached before
+        a withdrawal is served after it, and a restored asset gets new
+        renditions instead of cached ones whose files are gone."""
+        name = hashlib.sha1(image.file.name.encode()).hexdigest()[:10]  # noqa: S324 (a cache key, not security)
+        return f"{AbstractRendition.construct_cache_key(image, filter_cache_key, filter_spec)}-{name}"
 
 
 class MediaAsset(AssetMetadata, AbstractDocument):  # noqa: DJ008 (__str__ from AbstractDocument)

@@ -8,6 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Lào Cai Story core")
 
     def ready(self) -> None:
-        from storybank.core import signals
+        from storybank.core import signals  # imports the models, which exist only once the apps are loaded
 
         signals.connect()

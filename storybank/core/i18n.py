@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import get_language_info
 from wagtail.models import Page
 
@@ -20,8 +21,6 @@ class PageTranslation:
 def live_translations(page: Page, request: object | None = None) -> list[PageTranslation]:
     """Live, public translations of ``page`` (itself included), in the
     order of ``settings.LANGUAGES``."""
-    from django.conf import settings
-
     order = {code: index for index, (code, _name) in enumerate(settings.LANGUAGES)}
     pages = page.get_translations(inclusive=True).live().public().select_related("locale")
     found = []

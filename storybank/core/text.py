@@ -12,6 +12,7 @@ import unicodedata
 from typing import Any
 
 from django.db import models
+from wagtail.fields import StreamField
 
 
 def nfc(value: Any) -> Any:
@@ -29,8 +30,6 @@ def nfc(value: Any) -> Any:
 
 def normalize_model_text(instance: models.Model) -> None:
     """NFC-normalise every text-like field of ``instance`` in place."""
-    from wagtail.fields import StreamField
-
     for field in instance._meta.concrete_fields:
         if isinstance(field, StreamField):
             stream = getattr(instance, field.attname)

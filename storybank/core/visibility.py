@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
-from storybank.taxonomy.choices import ConsentStatus
+from storybank.core.choices import REDISTRIBUTABLE_LICENCES, ConsentStatus
 
 
 def public_pages(queryset: QuerySet | None = None, *, at: datetime.datetime | None = None) -> QuerySet:
@@ -61,6 +61,4 @@ def is_asset_public(asset: Any, *, today: datetime.date | None = None) -> bool:
 
 def redistributable_assets(queryset: QuerySet, *, today: datetime.date | None = None) -> QuerySet:
     """Publicly usable assets whose licence also lets partners republish them."""
-    from storybank.taxonomy.choices import REDISTRIBUTABLE_LICENCES
-
     return usable_assets(queryset, today=today).filter(licence__in=REDISTRIBUTABLE_LICENCES)

@@ -1,39 +1,38 @@
 """Demo content of other apps (partners and feeds, analytics, highlights…).
 
 An app adds demo data by putting a ``demo_content.py`` module next to its
-models that registers a loader::
+models with one function::
 
-    from storybank.demo.registry import register_demo_loader
-
-    @register_demo_loader
-    def load_partners(command) -> None:
+    def load_demo_content(command) -> None:
         ...  # idempotent: look up by stable keys, create what is missing
         command.count("partners")  # counts appear in the loader's report
 
-``load_demo`` imports every app's ``demo_content`` after the core content
-(taxonomy, images, pages) exists, and runs the loaders inside its
-transaction, in ``INSTALLED_APPS`` order.
+``load_demo`` runs them after the core content (taxonomy, images, pages)
+exists, inside its transaction, in ``INSTALLED_APPS`` order. The apps import
+nothing from the demo: it is found by its name, as Django finds ``admin.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from typing import Any
+
+from django.apps import apps
+from django.utils.module_loading import module_has_submodule
 
 DemoLoader = Callable[[Any], None]
 
-demo_loaders: list[DemoLoader] = []
 
-
-def register_demo_loader(loader: DemoLoader) -> DemoLoader:
-    if loader not in demo_loaders:
-        demo_loaders.append(loader)
-    return loader
+def app_demo_loaders() -> list[DemoLoader]:
+    """Every installed app's ``demo_content.load_demo_content``, in ``INSTALLED_APPS`` order."""
+    return [
+        import_module(f"{app.name}.demo_content").load_demo_content
+        for app in apps.get_app_configs()
+        if module_has_submodule(app.module, "demo_content")
+    ]
 
 
 def run_app_demo_loaders(command: Any) -> None:
-    from django.utils.module_loading import autodiscover_modules
-
-    autodiscover_modules("demo_content")
-    for loader in demo_loaders:
+    for loader in app_demo_loaders():
         loader(command)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from storybank.demo.registry import register_demo_loader
 from storybank.taxonomy.models import EthnicGroup
 
 from .models import ApiKey, DestinationKind, Feed, Partner, PartnerKind, PushDestination
@@ -48,8 +47,7 @@ DESTINATIONS = [
 ]
 
 
-@register_demo_loader
-def load_partner_feeds(command: Any) -> None:
+def load_demo_content(command: Any) -> None:
     partners = {}
     for slug, name, kind, email, locales in PARTNERS:
         partner, created = Partner.objects.get_or_create(

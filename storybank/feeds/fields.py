@@ -12,34 +12,29 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from storybank.core.choices import REDISTRIBUTABLE_LICENCES, ContentKind, Licence, Pillar
+
 
 def content_language_choices() -> list[tuple[str, str]]:
-    from django.conf import settings
-
     return list(settings.LANGUAGES)
 
 
 def content_kind_choices() -> list[tuple[str, str]]:
-    from storybank.taxonomy.choices import ContentKind
-
     return list(ContentKind.choices)
 
 
 def pillar_choices() -> list[tuple[str, str]]:
-    from storybank.taxonomy.choices import Pillar
-
     return list(Pillar.choices)
 
 
 def redistributable_licence_choices() -> list[tuple[str, str]]:
     """Only licences that allow republishing: the others never leave."""
-    from storybank.taxonomy.choices import REDISTRIBUTABLE_LICENCES, Licence
-
     return [(value, label) for value, label in Licence.choices if value in REDISTRIBUTABLE_LICENCES]
 
 

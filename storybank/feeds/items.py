@@ -27,12 +27,12 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.images.models import Filter
 from wagtail.models import Locale, Page, Site
-from wagtail.rich_text import RichText, expand_db_html
+from wagtail.rich_text import expand_db_html
 
 from media_pipeline.renditions import MIME_TYPES, PRESETS
 from storybank.assets.models import LaoCaiImage, MediaAsset
+from storybank.core.choices import LICENCE_URLS, Licence, Pillar
 from storybank.core.visibility import is_asset_public, public_pages, redistributable_assets
-from storybank.taxonomy.choices import LICENCE_URLS, Licence, Pillar
 from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place, Topic
 
 logger = logging.getLogger(__name__)
@@ -223,7 +223,7 @@ class ItemBuilder:
         once the image is withdrawn. Its size is computed from the preset's
         filter, so nothing is rendered until a partner asks."""
         try:
-            width, height = Filter(PRESETS[preset]).get_transform(image).size
+            width, height = Filter(PRESETS[preset].spec).get_transform(image).size
         except Exception:  # an image without dimensions must not stop a publish
             logger.warning("No %s rendition size for image %s", preset, image.pk, exc_info=True)
             return None
@@ -283,7 +283,9 @@ class ItemBuilder:
             refs.add(term_ref(unit))
         with translation.override(language):
             images = [self.image(img, language) for img in referenced if self.image_is_public(img)]
-            body_html, media = self.page_body(page, language)
+            parts = ItemParts(self, language)
+            body_html = page.feed_body(parts)
+            media = parts.media_items
             payload: dict[str, Any] = {
                 "id": item_id(key),
                 "kind": page.kind,
@@ -305,7 +307,7 @@ class ItemBuilder:
                 "media": media,
                 "translations": self.translations(page),
             }
-            payload.update(self.page_details(page, language))
+            payload.update(page.feed_details(parts))
         return BuiltItem(key, kind=page.kind, locale=language, payload=payload, refs=tuple(sorted(refs)))
 
     def pillar(self, code: str, language: str) -> dict[str, str] | None:
@@ -328,21 +330,6 @@ class ItemBuilder:
             for other in others
         ]
 
-    def page_details(self, page: Page, language: str) -> dict[str, Any]:
-        if page.kind == "product":
-            return {"product": {
-                "star_rating": page.star_rating,
-                "product_group": {"id": page.product_group, "name": str(page.get_product_group_display())},
-                "producer": page.producer,
-                "commune": self.place(page.commune, language) if page.commune_id else None,
-                "certification_year": page.certification_year,
-                "decision_number": page.decision_number,
-                "sellers": [dict(block.value) for block in page.where_to_buy],
-            }}
-        if page.kind == "culture":
-            return {"culture": {"category": {"id": page.category, "name": str(page.get_category_display())}}}
-        return {}
-
     def rich_text(self, source: str) -> str:
         return _RELATIVE_LINK.sub(lambda m: f'{m.group(1)}{self.absolute(m.group(2))}"', expand_db_html(source))
 
@@ -360,62 +347,6 @@ class ItemBuilder:
             f' width="{web["width"]}" height="{web["height"]}" />'
             f"<figcaption>{html.escape(figcaption)}</figcaption></figure>"
         )
-
-    def page_body(self, page: Page, language: str) -> tuple[str, list[dict[str, Any]]]:
-        """The page's text as plain, safe HTML: only redistributable images and
-        media appear; nothing depends on the public site's templates."""
-        parts: list[str] = []
-        media: list[dict[str, Any]] = []
-        if page.kind == "product":
-            parts.append(self.rich_text(page.description))
-            sellers = list(page.where_to_buy)
-            if sellers:
-                from django.utils.translation import gettext
-
-                items = "".join(
-                    f"<li>{html.escape(s.value['name'])}"
-                    + "".join(f", {html.escape(s.value[k])}" for k in ("address", "phone") if s.value.get(k))
-                    + "</li>"
-                    for s in sellers
-                )
-                parts.append(f"<h2>{html.escape(gettext('Where to buy'))}</h2><ul>{items}</ul>")
-            return "".join(parts), media
-        for block in getattr(page, "body", None) or []:
-            value = block.value
-            kind = block.block_type
-            if kind == "paragraph":
-                source = value.source if isinstance(value, RichText) else str(value)
-                parts.append(self.rich_text(source))
-            elif kind == "image":
-                parts.append(self.figure(value["image"], language, value.get("caption", ""), value.get("credit", "")))
-            elif kind == "gallery":
-                if value.get("title"):
-                    parts.append(f"<h3>{html.escape(value['title'])}</h3>")
-                parts.extend(
-                    self.figure(item["image"], language, item.get("caption", ""), item.get("credit", ""))
-                    for item in value["images"]
-                )
-            elif kind == "quote":
-                footer = f"<footer>{html.escape(value['attribution'])}</footer>" if value.get("attribution") else ""
-                parts.append(f"<blockquote><p>{html.escape(value['text'])}</p>{footer}</blockquote>")
-            elif kind == "fact_box":
-                facts = "".join(
-                    f"<dt>{html.escape(fact['label'])}</dt><dd>{html.escape(fact['value'])}</dd>"
-                    for fact in value["facts"]
-                )
-                parts.append(f"<aside><h3>{html.escape(value['title'])}</h3><dl>{facts}</dl></aside>")
-            elif kind in ("video", "audio"):
-                asset = value.get(kind)
-                caption = value.get("caption", "")
-                if asset is not None and self.media_is_public(asset):
-                    item = self.media(asset, language)
-                    media.append(item)
-                    label = caption or asset.title
-                    parts.append(f'<p><a href="{html.escape(item["url"])}">{html.escape(label)}</a></p>')
-                elif kind == "video" and value.get("url"):
-                    label = caption or value["url"]
-                    parts.append(f'<p><a href="{html.escape(value["url"])}">{html.escape(label)}</a></p>')
-        return "".join(part for part in parts if part), media
 
     # --- assets -----------------------------------------------------------------
     def build_asset(self, asset: LaoCaiImage | MediaAsset) -> BuiltItem:
@@ -478,6 +409,32 @@ class ItemBuilder:
         if isinstance(asset, MediaAsset) and asset.poster_id:
             refs.add(image_key(asset.poster_id))
         return BuiltItem(key, kind=asset.kind, locale="", payload=payload, refs=tuple(sorted(refs)))
+
+
+class ItemParts:
+    """The pieces a page type and its blocks build their feed HTML from
+    (``storybank.core.protocols.FeedParts``), in one item's language; media
+    the body links to are collected in ``media_items``."""
+
+    def __init__(self, builder: ItemBuilder, language: str) -> None:
+        self.builder, self.language = builder, language
+        self.media_items: list[dict[str, Any]] = []
+
+    def rich_text(self, source: str) -> str:
+        return self.builder.rich_text(source)
+
+    def figure(self, image: LaoCaiImage | None, caption: str = "", credit: str = "") -> str:
+        return self.builder.figure(image, self.language, caption, credit)
+
+    def media(self, asset: MediaAsset) -> dict[str, Any] | None:
+        if not self.builder.media_is_public(asset):
+            return None
+        item = self.builder.media(asset, self.language)
+        self.media_items.append(item)
+        return item
+
+    def place(self, place: Place) -> dict[str, Any]:
+        return self.builder.place(place, self.language)
 
 
 def term_ref(term: Any) -> str:

@@ -26,7 +26,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -39,6 +40,9 @@ from storybank.core.text import NormalizedTextMixin
 from storybank.taxonomy.models import EthnicGroup, Place, Topic, default_locale_only
 
 from .fields import ChoiceListField
+
+#: Sent at the end of ``Feed.save`` (``sender`` the model, ``feed``): its rules may now select other items.
+feed_saved = Signal()
 
 # --- partners ---------------------------------------------------------------
 
@@ -345,16 +349,17 @@ class Feed(NormalizedTextMixin, ClusterableModel):
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
         FeedHead.objects.get_or_create(feed=self)
-        # New rules change which items belong; recompute once the edit is committed.
-        from .tasks import reconcile_feed_task
-
-        feed_id = self.pk
-        transaction.on_commit(lambda: reconcile_feed_task.enqueue(feed_id))
+        feed_saved.send(sender=type(self), feed=self)  # new rules: the feeds' sync recomputes it
 
     @property
     def head_sequence(self) -> int:
         head = FeedHead.objects.filter(feed=self).values_list("sequence", flat=True).first()
         return head or 0
+
+
+def feed_title(slug: str) -> str:
+    """The title of the feed ``slug`` ("" when there is none)."""
+    return Feed.objects.filter(slug=slug).values_list("title", flat=True).first() or ""
 
 
 class FeedPin(Orderable):

@@ -13,45 +13,32 @@ from django.db.models import Q, QuerySet
 from wagtail.models import Page
 
 from storybank.assets.models import LaoCaiImage, MediaAsset
-from storybank.core.listing import content_page_models
+from storybank.core.choices import MediaKind
+from storybank.core.models import content_page_models
 from storybank.core.visibility import public_pages, redistributable_assets
-from storybank.taxonomy.choices import MediaKind
+from storybank.governance.highlights import highlighted_translation_keys
 
 from .items import IMAGE, MEDIA, PAGE, image_key, media_key, page_key, split_key
 from .models import Feed
 
-PAGE_KINDS = ("story", "product", "culture")
 MEDIA_KINDS = tuple(MediaKind.values)
 NOTHING = Q(pk__in=[])
 
 
-def _has_field(model: type, name: str) -> bool:
-    return any(f.name == name for f in model._meta.get_fields())
-
-
-#: How each rule reaches a page model's links (models without the link fail the rule).
-LINK_FIELDS = {
-    "places": ("place_links__place", "commune"),
-    "ethnic_groups": ("ethnic_group_links__ethnic_group",),
-    "topics": ("topic_links__topic",),
-}
+#: The feed's taxonomy rules; each page type says how it reaches them (``term_paths``).
+TERM_RULES = ("places", "ethnic_groups", "topics")
 
 
 def _by_rules(feed: Feed, model: type, chosen: dict[str, list[int]]) -> QuerySet:
     """Pages of ``model`` matching the feed's pillar and taxonomy rules."""
-    pages = model.objects.all()
-    if feed.pillars:
-        if _has_field(model, "pillar"):
-            pages = pages.filter(pillar__in=feed.pillars)
-        elif getattr(model, "pillar", "") not in feed.pillars:
-            return model.objects.none()
+    pages = model.in_pillars(feed.pillars) if feed.pillars else model.objects.all()
     for rule, ids in chosen.items():
         if not ids:
             continue
-        lookup = next((path for path in LINK_FIELDS[rule] if _has_field(model, path.split("__")[0])), None)
-        if lookup is None:
+        path = model.term_paths.get(rule)
+        if path is None:
             return model.objects.none()
-        pages = pages.filter(**{f"{lookup}__in": ids})
+        pages = pages.filter(**{f"{path}__in": ids})
     return pages
 
 
@@ -65,23 +52,23 @@ def _existing(models: list[type]) -> Q:
 
 def selected_pages(feed: Feed, ids: Iterable[int] | None = None) -> QuerySet:
     """Public content pages the feed holds (by its rules or pinned)."""
-    kinds = [kind for kind in feed.kinds if kind in PAGE_KINDS] or ([] if feed.kinds else list(PAGE_KINDS))
-    models = [model for model in content_page_models() if model.kind in kinds]
+    page_models = content_page_models()
+    page_kinds = [model.kind for model in page_models]
+    kinds = [kind for kind in feed.kinds if kind in page_kinds] or ([] if feed.kinds else page_kinds)
+    models = [model for model in page_models if model.kind in kinds]
     pages = public_pages(Page.objects.all())
     if ids is not None:
         pages = pages.filter(pk__in=list(ids))
     if feed.locales:
         pages = pages.filter(locale__language_code__in=feed.locales)
-    chosen = {rule: list(getattr(feed, rule).values_list("pk", flat=True)) for rule in LINK_FIELDS}
+    chosen = {rule: list(getattr(feed, rule).values_list("pk", flat=True)) for rule in TERM_RULES}
     by_rules = NOTHING
     for model in models:
         by_rules |= Q(pk__in=_by_rules(feed, model, chosen).values("pk"))
     if feed.weekly_highlights_only:
-        from storybank.governance.highlights import highlighted_translation_keys
-
         by_rules &= Q(translation_key__in=highlighted_translation_keys())
     pinned = Page.objects.filter(pk__in=feed.pins.values("page_id")).values("translation_key")
-    by_pin = Q(translation_key__in=pinned) & _existing(content_page_models())
+    by_pin = Q(translation_key__in=pinned) & _existing(page_models)
     return pages.filter(by_rules | by_pin)
 
 

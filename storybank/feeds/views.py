@@ -11,6 +11,7 @@ a 304 costing one query.
 from __future__ import annotations
 
 import hashlib
+import logging
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,11 +25,14 @@ from django.views.decorators.http import require_safe
 
 from storybank.analytics.models import Metric
 from storybank.analytics.recording import Hit, label
+from storybank.governance.audit import log_export
 
 from .access import Caller, Denied, authorize, identify, json_error, throttle
 from .formats import FRAGMENTS_VERSION, FeedPage, Row, formats, fragment_field
 from .items import base_url
 from .models import Feed, FeedEntry
+
+logger = logging.getLogger(__name__)
 
 
 def page_size(name: str, default: int) -> int:
@@ -178,7 +182,19 @@ def feed(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     response["X-LaoCai-Has-More"] = "true" if has_more else "false"
     if next_url:
         response["Link"] = f'<{next_url}>; rel="next"'
+    if caller.key is not None and request.method == "GET" and request.GET.get("since") == "0":
+        audit_full_sync(request, feed_obj, caller, fmt)
     return label(response, Hit(Metric.FEED_PULL, detail=feed_obj.slug))
+
+
+def audit_full_sync(request: HttpRequest, feed: Feed, caller: Caller, fmt: str) -> None:
+    """A partner's key took the whole feed (``since=0``): an identified export
+    for the audit trail. Anonymous reads of public feeds are not."""
+    try:
+        log_export("feed-sync", feed.title, instance=feed, format=fmt, path=request.get_full_path(),
+                   partner=f"{caller.key.partner.name} ({caller.key.prefix}…)")
+    except Exception:  # the audit must never break a download
+        logger.exception("Could not audit a full sync of feed %s", feed.slug)
 
 
 @require_safe

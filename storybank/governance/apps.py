@@ -1,6 +1,5 @@
-from typing import Any
-
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,18 +9,9 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Editorial governance")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
-
+        # Imported here: models exist only once the apps are loaded.
         from storybank.taxonomy.models import ContributingUnit
 
+        from .roles import on_unit_saved
+
         post_save.connect(on_unit_saved, sender=ContributingUnit, dispatch_uid="governance.unit_workspace")
-
-
-def on_unit_saved(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    """A new or renamed contributing unit gets its contributors' group and
-    collection at once, once governance has been set up."""
-    from .models import UnitWorkspace
-    from .roles import ensure_unit_workspace
-
-    if not raw and UnitWorkspace.objects.exists():
-        ensure_unit_workspace(instance)

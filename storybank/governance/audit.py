@@ -8,9 +8,9 @@ actions Wagtail does not know:
 
 * ``storybank.rights_withdrawn``: an asset withdrawn when its rights expired;
 * ``storybank.export``: an export: a press kit downloaded by a signed-in
-  user, a full feed sync (``?since=0``) by a partner's key, a spreadsheet
-  of an admin listing or report (``?export=csv|xlsx``), or an export another
-  part of the product records with :func:`log_export`.
+  user, a spreadsheet of an admin listing or report (``?export=csv|xlsx``),
+  or an export another part of the product records with :func:`log_export`
+  (the feeds record a full sync, ``?since=0``, by a partner's key).
 
 Anonymous downloads by the public are counted by the analytics, not
 audited: the audit trail says who did something, and an anonymous visitor
@@ -19,14 +19,19 @@ is nobody we can name.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import LogFormatter, log
+from wagtail.models import Page
 
 from .models import ExportRecord
+
+logger = logging.getLogger(__name__)
 
 EXPORT_ACTION = "storybank.export"
 WITHDRAWN_ACTION = "storybank.rights_withdrawn"
@@ -89,9 +94,9 @@ def log_export(
 
 
 class ExportAuditMiddleware:
-    """Logs successful exports as they leave: press kits, full feed syncs,
-    the KPI annual report and spreadsheet exports of admin listings. Keyed on URL names, so the
-    apps that serve the exports need not know about the audit."""
+    """Logs successful exports as they leave: press kits, the KPI annual
+    report and spreadsheet exports of admin listings. Keyed on URL names, so
+    the apps that serve these exports need not know about the audit."""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
@@ -102,9 +107,7 @@ class ExportAuditMiddleware:
             try:
                 self.audit(request, response)
             except Exception:  # the audit must never break a download
-                import logging
-
-                logging.getLogger(__name__).exception("Could not audit an export of %s", request.path)
+                logger.exception("Could not audit an export of %s", request.path)
         return response
 
     def audit(self, request: HttpRequest, response: HttpResponse) -> None:
@@ -115,8 +118,6 @@ class ExportAuditMiddleware:
         signed_in = getattr(user, "is_authenticated", False)
         if match.view_name == "press:kit" and signed_in:
             self.audit_press_kit(request, match.kwargs.get("page_id"), user)
-        elif match.view_name == "feeds:feed" and request.GET.get("since") == "0":
-            self.audit_feed_sync(request, match.kwargs)
         elif match.view_name == "analytics:annual_report" and signed_in:
             title = response.get("Content-Disposition", "").partition("filename=")[2].strip('"') or request.path
             log_export("report", title, user=user, format=match.kwargs.get("kind", ""), path=request.get_full_path())
@@ -125,8 +126,6 @@ class ExportAuditMiddleware:
             log_export("listing", title, user=user, format=request.GET["export"], path=request.get_full_path())
 
     def audit_press_kit(self, request: HttpRequest, page_id: Any, user: Any) -> None:
-        from wagtail.models import Page
-
         page = Page.objects.filter(pk=page_id).first()
         if page is not None:
             language = request.GET.get("locale", "")
@@ -134,21 +133,6 @@ class ExportAuditMiddleware:
             log_export("press-kit", page.title, user=user, instance=page, format=f"zip {language}".strip(),
                        path=request.get_full_path())
 
-    def audit_feed_sync(self, request: HttpRequest, kwargs: dict[str, Any]) -> None:
-        from storybank.feeds.models import ApiKey, Feed
-
-        header = request.headers.get("Authorization", "")
-        scheme, _space, token = header.partition(" ")
-        key = ApiKey.authenticate(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
-        if key is None:
-            return  # public feeds read anonymously are not an identified export
-        feed = Feed.objects.filter(slug=kwargs.get("slug")).first()
-        if feed is not None:
-            log_export("feed-sync", feed.title, instance=feed, format=str(kwargs.get("fmt", "")),
-                       path=request.get_full_path(), partner=f"{key.partner.name} ({key.prefix}…)")
-
 
 def admin_prefix() -> str:
-    from django.urls import reverse
-
     return reverse("wagtailadmin_home")

@@ -12,9 +12,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from wagtail.models import Page
 
-from storybank.demo.registry import register_demo_loader
-from storybank.stories.models import StoryPage
+from storybank.core.models import content_page_models
 from storybank.taxonomy.models import ContributingUnit
 
 from .models import WeeklyHighlight, week_start
@@ -42,7 +42,7 @@ USERS: list[tuple[str, str, str, Any]] = [
     ("dongop-baolaocai", "Đỗ Văn Phóng Viên", "contributor, Báo Lào Cai", ("unit", "bao-lao-cai")),
 ]
 
-#: unit slug → story slugs featured this week (one or two per unit).
+#: unit slug → slugs of the (Vietnamese) stories featured this week (one or two per unit).
 HIGHLIGHTS = {
     "phuong-sa-pa": ["homestay-ta-van"],
     "xa-y-ty": ["ruong-bac-thang-y-ty-mua-nuoc-do"],
@@ -60,8 +60,7 @@ def group_for(spec: Any) -> Group | None:
     return Group.objects.filter(name=contributors_group_name(unit)).first() if unit else None
 
 
-@register_demo_loader
-def load_governance(command: Any) -> None:
+def load_demo_content(command: Any) -> None:
     report = setup_governance()
     if report.lines:
         command.stdout.write("Set up the editorial roles, unit workspaces and review workflows (setup_governance).")
@@ -90,8 +89,9 @@ def load_highlights(command: Any) -> None:
         unit = ContributingUnit.objects.filter(slug=unit_slug).first()
         if unit is None or WeeklyHighlight.objects.filter(unit=unit, week=week).exists():
             continue
+        content = Page.objects.live().type(*content_page_models()).filter(locale__language_code="vi")
         for slug in story_slugs:
-            page = StoryPage.objects.live().filter(slug=slug, locale__language_code="vi").first()
+            page = content.filter(slug=slug).first()
             if page is not None:
                 WeeklyHighlight.objects.create(unit=unit, week=week, page=page)
                 command.count("weekly highlights")

@@ -13,6 +13,10 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from storybank.taxonomy.models import ContributingUnit
+
+from .permissions import GovernedPagePermissionTester, unit_ids_for
+
 
 class ContentPageForm(WagtailAdminPageForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -21,8 +25,6 @@ class ContentPageForm(WagtailAdminPageForm):
         units = self.unit_choices()
         if field is None or units is None:
             return
-        from storybank.taxonomy.models import ContributingUnit
-
         field.queryset = ContributingUnit.objects.filter(pk__in=units)
         field.required = True
         field.empty_label = None
@@ -34,8 +36,6 @@ class ContentPageForm(WagtailAdminPageForm):
         """The units this user may give the page, or ``None`` for any unit:
         editors, administrators and translators (who may change pages here),
         and reviewers (who edit only during their workflow step)."""
-        from .permissions import GovernedPagePermissionTester, unit_ids_for
-
         user = self.for_user
         if user is None or user.is_superuser:
             return None

@@ -30,7 +30,12 @@ from wagtail.admin.panels import FieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import AbstractGroupApprovalTask, Collection, Workflow
 
+from storybank.assets.models import LaoCaiImage, MediaAsset
+from storybank.core.models import content_page_models
+from storybank.core.visibility import is_page_public
 from storybank.taxonomy.models import ContributingUnit
+
+from .publishing import PublishingRefused, publishing_blockers
 
 #: How many items a unit may feature in one week.
 HIGHLIGHTS_PER_UNIT = 2
@@ -62,7 +67,7 @@ class ReviewTask(AbstractGroupApprovalTask):
 
     At the last step of a workflow (the approval that publishes), the
     "approve" actions are withheld while the item has publishing blockers
-    (``storybank.governance.rights.publishing_blockers``); reviewers can
+    (``storybank.governance.publishing.publishing_blockers``); reviewers can
     still request changes, and the editor shows them why.
     """
 
@@ -87,8 +92,6 @@ class ReviewTask(AbstractGroupApprovalTask):
         return last == self.pk
 
     def blockers(self, obj: Any) -> list[str]:
-        from .rights import publishing_blockers
-
         if not self.publishes(obj):
             return []
         revision = obj.get_latest_revision()
@@ -103,8 +106,6 @@ class ReviewTask(AbstractGroupApprovalTask):
 
     def on_action(self, task_state: Any, user: Any, action_name: str, **kwargs: Any) -> Any:
         if action_name == "approve":
-            from .rights import PublishingRefused
-
             blockers = self.blockers(task_state.workflow_state.content_object)
             if blockers:
                 raise PublishingRefused(blockers)
@@ -165,8 +166,6 @@ class RightsWithdrawal(models.Model):
 
     @property
     def asset(self) -> Any:
-        from storybank.assets.models import LaoCaiImage, MediaAsset
-
         model = LaoCaiImage if self.asset_kind == self.AssetKind.IMAGE else MediaAsset
         return model.objects.filter(pk=self.asset_id).first()
 
@@ -216,9 +215,6 @@ class WeeklyHighlight(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        from storybank.core.listing import content_page_models
-        from storybank.core.visibility import is_page_public
-
         if self.week:
             self.week = week_start(self.week)
         if not self.page_id or not self.unit_id:

@@ -1,5 +1,6 @@
 """``GovernedPage``: what governance adds to every content page (stories,
-OCOP products, culture entries), as a mixin of ``ContentPage``.
+OCOP products, culture entries): each page type inherits it before
+``ContentPage`` (``class StoryPage(GovernedPage, ContentPage)``).
 
 It plugs the governance rules into the hooks Wagtail offers page models:
 the permission tester, the workflow choice, the admin form and publishing.
@@ -11,19 +12,18 @@ from __future__ import annotations
 from typing import Any
 
 from .forms import ContentPageForm
+from .permissions import GovernedPagePermissionTester
+from .publishing import refuse_if_blocked
+from .workflows import choose_workflow
 
 
 class GovernedPage:
     base_form_class = ContentPageForm
 
     def permissions_for_user(self, user: Any) -> Any:
-        from .permissions import GovernedPagePermissionTester
-
         return GovernedPagePermissionTester(user, self)
 
     def get_workflow(self) -> Any:
-        from .workflows import choose_workflow
-
         return choose_workflow(self, super().get_workflow())
 
     @property
@@ -36,7 +36,5 @@ class GovernedPage:
         refused what may not be published; approvals check before they
         publish and the editor's "Publish" is checked by a hook."""
         if user is not None and not skip_permission_checks:
-            from .rights import refuse_if_blocked
-
             refuse_if_blocked(revision.as_object(), user=user)
         return super().publish(revision, user, *args, skip_permission_checks=skip_permission_checks, **kwargs)

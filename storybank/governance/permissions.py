@@ -23,6 +23,8 @@ from typing import Any
 
 from wagtail.models import PagePermissionTester
 
+from .models import UnitWorkspace
+
 _UNITS_CACHE = "_governance_unit_ids"
 
 
@@ -33,8 +35,6 @@ def unit_ids_for(user: Any) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, _UNITS_CACHE, None)
     if cached is None:
-        from .models import UnitWorkspace
-
         cached = frozenset(UnitWorkspace.objects.filter(group__user=user).values_list("unit_id", flat=True))
         setattr(user, _UNITS_CACHE, cached)
     return cached

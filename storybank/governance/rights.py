@@ -1,20 +1,15 @@
-"""Rights and consent: what may not be published, and withdrawing assets
-whose rights have expired.
+"""Rights: withdrawing assets whose rights have expired.
 
-* ``publishing_blockers(page)``: reasons a page may not be published now (an
-  image or media asset it shows lacks the consent of the people in it; a
-  sensitive item outside the sensitive review). Publishing refuses them
-  everywhere: the editor's "Publish" (``before_publish_page`` hook), the
-  approval that ends a workflow (``ReviewTask``), bulk publishing and code
-  (``GovernedPage.publish``).
-* ``withdraw_expired_assets()``: the daily task. For each image or media
-  asset whose rights ended before today it deletes the renditions (rows and
-  files, so their addresses answer 404), moves the original on local
-  storage to an unguessable name (its old address answers 404), announces
-  ``Change.WITHDRAWN`` (search and feeds drop it), logs it in the audit
-  trail and tells the editors which pages used it. Pages, search, feeds and
-  press downloads already hide such assets at request time
-  (``storybank.core.visibility``); the task removes what is left behind.
+``withdraw_expired_assets()`` is the daily task. For each image or media
+asset whose rights ended before today it deletes the renditions (rows and
+files, so their addresses answer 404), moves the original on local storage
+to an unguessable name (its old address answers 404), announces
+``Change.WITHDRAWN`` (search and feeds drop it), logs it in the audit trail
+and tells the editors which pages used it. Pages, search, feeds and press
+downloads already hide such assets at request time
+(``storybank.core.visibility``); the task removes what is left behind. What
+may not be published (consent, the sensitive review) is
+:mod:`storybank.governance.publishing`.
 """
 
 from __future__ import annotations
@@ -23,13 +18,13 @@ import datetime
 import logging
 import os
 import secrets
+import shutil
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import FileSystemStorage
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -45,83 +40,9 @@ from storybank.core.signals import Change, announce
 
 from .audit import WITHDRAWN_ACTION
 from .models import RightsWithdrawal
+from .roles import ADMINISTRATORS, EDITORS
 
 logger = logging.getLogger(__name__)
-
-
-class PublishingRefused(PermissionDenied):
-    """Publishing was refused; ``messages`` say why, for people."""
-
-    def __init__(self, messages: list[str]) -> None:
-        self.messages = list(messages)
-        super().__init__(" ".join(self.messages))
-
-
-# --- what a page uses ----------------------------------------------------------------
-
-
-def assets_used_by(page: Any) -> list[LaoCaiImage | MediaAsset]:
-    """Every image and media asset ``page`` shows, in this (possibly unsaved)
-    state: hero, body blocks, galleries, rich-text embeds, child relations.
-    Found the way Wagtail's reference index finds them."""
-    wanted = {
-        ContentType.objects.get_for_model(LaoCaiImage).pk: LaoCaiImage,
-        ContentType.objects.get_for_model(MediaAsset).pk: MediaAsset,
-    }
-    ids: dict[type, list[int]] = {LaoCaiImage: [], MediaAsset: []}
-    for content_type_id, object_id, _model_path, _content_path in ReferenceIndex._extract_references_from_object(page):
-        model = wanted.get(content_type_id)
-        if model is not None and str(object_id).isdigit():
-            ids[model].append(int(object_id))
-    for image in page.get_images() if hasattr(page, "get_images") else []:
-        ids[LaoCaiImage].append(image.pk)
-    found: list[Any] = []
-    for model, pks in ids.items():
-        if pks:
-            found.extend(model.objects.filter(pk__in=set(pks)).order_by("title", "pk"))
-    return found
-
-
-def asset_label(asset: Any) -> str:
-    kind = _("image") if isinstance(asset, LaoCaiImage) else asset.get_media_kind_display().lower()
-    return f"“{asset.title}” ({kind})"
-
-
-def publishing_blockers(page: Any, *, workflow: Any = None, user: Any = None) -> list[str]:
-    """Why ``page`` (in the state about to be published) may not be published.
-
-    ``workflow`` is the workflow whose last approval publishes it, if any;
-    ``user`` the person publishing directly. Empty when it may be published.
-    """
-    blockers = [
-        _("%(asset)s shows people whose consent is missing. Record their consent on the asset, "
-          "or remove it from this page, before publishing.") % {"asset": asset_label(asset)}
-        for asset in assets_used_by(page)
-        if asset.consent_missing
-    ]
-    if getattr(page, "is_sensitive", False) and not (user is not None and user.is_superuser):
-        from .workflows import sensitive_workflow
-
-        required = sensitive_workflow()
-        if required is not None and (workflow is None or workflow.pk != required.pk):
-            subjects = ", ".join(str(label) for label in _sensitivity_labels(page))
-            blockers.append(
-                _("This item is flagged sensitive (%(subjects)s): it is published by the last approval of "
-                  "“%(workflow)s”. Submit it for review.") % {"subjects": subjects, "workflow": required.name}
-            )
-    return blockers
-
-
-def _sensitivity_labels(page: Any) -> list[str]:
-    from storybank.taxonomy.choices import Sensitivity
-
-    return [Sensitivity(value).label for value in page.sensitivities]
-
-
-def refuse_if_blocked(page: Any, *, workflow: Any = None, user: Any = None) -> None:
-    blockers = publishing_blockers(page, workflow=workflow, user=user)
-    if blockers:
-        raise PublishingRefused(blockers)
 
 
 # --- who uses an asset ------------------------------------------------------------------
@@ -237,8 +158,6 @@ def quarantine_original(asset: Any) -> str:
     try:
         os.link(old_path, new_path)  # instant, even for a two-gigabyte video
     except OSError:
-        import shutil
-
         shutil.copy2(old_path, new_path)
     type(asset).objects.filter(pk=asset.pk).update(file=new_name)
     asset.file.name = new_name
@@ -261,8 +180,6 @@ def quarantine_original(asset: Any) -> str:
 def editors_to_notify() -> list[Any]:
     """Active editors and administrators with an email address (superusers
     when no such group has members)."""
-    from .roles import ADMINISTRATORS, EDITORS
-
     User = get_user_model()
     users = User.objects.filter(is_active=True).exclude(email="")
     chosen = list(users.filter(groups__name__in=[EDITORS, ADMINISTRATORS]).distinct().order_by("pk"))

@@ -43,6 +43,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from storybank.core.models import content_page_models
 from storybank.taxonomy.models import ContributingUnit
 
 from .models import ReviewTask, ReviewWorkflows, UnitWorkspace
@@ -180,8 +181,6 @@ def every_asset_permission(collection: Collection, actions: Iterable[str] = ALL_
 def content_section_pages() -> list[Page]:
     """The default-locale pages content is created under (story index, OCOP
     index, culture index): contributors may add pages there."""
-    from storybank.core.listing import content_page_models
-
     parent_models = {parent for model in content_page_models() for parent in model.allowed_parent_page_models()}
     default = Locale.get_default()
     pages = Page.objects.none()
@@ -366,3 +365,9 @@ def retire_wagtail_defaults(report: Report) -> None:
             moderators.delete()
             report.add(f"Deleted Wagtail's empty default group “{WAGTAIL_DEFAULT_MODERATORS}”.")
 
+
+def on_unit_saved(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """A new or renamed contributing unit gets its contributors' group and
+    collection at once, once governance has been set up."""
+    if not raw and UnitWorkspace.objects.exists():
+        ensure_unit_workspace(instance)

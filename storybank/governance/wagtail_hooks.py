@@ -21,9 +21,12 @@ from wagtail.permissions import policy_registry
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from storybank.core.visibility import is_asset_public
+
 from . import audit
 from .models import RightsWithdrawal, WeeklyHighlight
-from .rights import asset_label, assets_used_by, publishing_blockers, recent_withdrawals
+from .publishing import asset_label, assets_used_by, publishing_blockers
+from .rights import recent_withdrawals
 from .views import WithdrawalsReportView
 
 # --- publishing: refuse, and say why --------------------------------------------------------
@@ -92,8 +95,6 @@ def refuse_withdrawn_media(document: Any, request: HttpRequest) -> HttpResponse 
     """A video, recording or document whose rights expired or whose consent
     is missing answers 410 Gone to the public; editors who manage media can
     still open it."""
-    from storybank.core.visibility import is_asset_public
-
     if is_asset_public(document):
         return None
     policy = policy_registry.get_by_type(type(document))

@@ -17,12 +17,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # imported by Wagtail's models (WAGTAIL_FINISH_WORKFLOW_ACTION): keep it light
+if TYPE_CHECKING:
     from wagtail.models import Workflow
+
+# Wagtail's models import this module while they load (WAGTAIL_FINISH_WORKFLOW_ACTION), before any
+# model of ours exists: it imports nothing of ours at the top, and its functions import what they use.
 
 
 def _settings() -> Any:
-    from .models import ReviewWorkflows
+    from .models import ReviewWorkflows  # a model: see above
 
     return ReviewWorkflows.load()
 
@@ -49,7 +52,7 @@ def publish_approved(workflow_state: Any, user: Any = None) -> None:
     """Publish the latest revision once every step of its workflow approved
     it, unless something now forbids publishing it (then nothing changes:
     the approval runs inside Wagtail's transaction)."""
-    from .rights import refuse_if_blocked
+    from .publishing import refuse_if_blocked  # reads the models: see above
 
     revision = workflow_state.content_object.get_latest_revision()
     refuse_if_blocked(revision.as_object(), workflow=workflow_state.workflow)

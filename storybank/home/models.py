@@ -5,12 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 
 from storybank.core.blocks import PillarBlock
 from storybank.core.models import LocaleRootPage
+from storybank.core.protocols import SchemaOrg
+
+from .sections import home_context
 
 
 class HomePage(LocaleRootPage):
@@ -34,11 +39,27 @@ class HomePage(LocaleRootPage):
     class Meta:
         verbose_name = _("home page")
 
-    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from storybank.core.listing import latest_content
-        from storybank.public.home import home_context
+    def structured_data(self, schema: SchemaOrg) -> dict[str, Any]:
+        """The site, with the search box search engines may offer."""
+        with override(self.locale.language_code):
+            search_path = reverse("search:search")
+        return {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": self.title,
+            "description": schema.description,
+            "url": schema.canonical,
+            "inLanguage": self.locale.language_code,
+            "publisher": schema.publisher(),
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": {"@type": "EntryPoint",
+                           "urlTemplate": schema.absolute(search_path) + "?q={search_term_string}"},
+                "query-input": "required name=search_term_string",
+            },
+        }
 
+    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        context["latest"] = latest_content(self.locale, limit=6)
         context.update(home_context(self, request))
         return context

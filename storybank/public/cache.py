@@ -6,10 +6,12 @@ a key made of the page cache generation, the local date, the host and the full
 path. :func:`invalidate` writes a new generation in the changing transaction,
 so every app server stops serving old pages as soon as the change commits.
 
-The middleware sits at the end of ``MIDDLEWARE``: every middleware listed
-before it (security headers, language, sessions, analytics) still sees every
-request and every response, hits included, and a hit replays the headers the
-view and the middleware after it had set.
+The middleware sits below every middleware that must see cached pages
+(``MIDDLEWARE`` says why each sits where it does): those listed before it
+(analytics, security headers, language, sessions) still see every request
+and every response, hits included, and a hit replays the headers the view
+and the middleware after it had set. Only the export audit comes after it,
+and exports are never cached.
 """
 
 from __future__ import annotations

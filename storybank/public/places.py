@@ -11,8 +11,12 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from wagtail.models import Locale
 
+from storybank.assets.models import LaoCaiImage
 from storybank.core.visibility import public_pages, usable_assets
-from storybank.taxonomy.models import Place
+from storybank.culture.models import CultureEntryPage
+from storybank.products.models import OCOPProductPage
+from storybank.stories.models import StoryPage
+from storybank.taxonomy.models import ContributingUnit, Place
 
 PLACE_IMAGES = 12
 
@@ -48,22 +52,13 @@ def public_places() -> QuerySet:
     return Place.in_default_locale()
 
 
-def _story_pages(locale: Locale) -> QuerySet:
-    from storybank.stories.models import StoryPage
-
-    return public_pages(StoryPage.objects.filter(locale=locale))
+def _public(model: type, locale: Locale) -> QuerySet:
+    return public_pages(model.objects.filter(locale=locale))
 
 
-def _culture_pages(locale: Locale) -> QuerySet:
-    from storybank.culture.models import CultureEntryPage
-
-    return public_pages(CultureEntryPage.objects.filter(locale=locale))
-
-
-def _product_pages(locale: Locale) -> QuerySet:
-    from storybank.products.models import OCOPProductPage
-
-    return public_pages(OCOPProductPage.objects.filter(locale=locale))
+def _at(model: type, locale: Locale, place: Place) -> QuerySet:
+    """Public pages of ``model`` in ``locale`` about ``place`` (each type says how it names its places)."""
+    return _public(model, locale).filter(**{model.term_paths["places"]: place})
 
 
 def place_summaries(locale: Locale) -> list[PlaceSummary]:
@@ -76,23 +71,20 @@ def place_summaries(locale: Locale) -> list[PlaceSummary]:
             if summary is not None:
                 setattr(summary, attribute, row["n"])
 
-    count(_story_pages(locale), "place_links__place", "stories")
-    count(_culture_pages(locale), "place_links__place", "culture")
-    count(_product_pages(locale), "commune", "products")
+    count(_public(StoryPage, locale), StoryPage.term_paths["places"], "stories")
+    count(_public(CultureEntryPage, locale), CultureEntryPage.term_paths["places"], "culture")
+    count(_public(OCOPProductPage, locale), OCOPProductPage.term_paths["places"], "products")
     return sorted(summaries.values(), key=lambda summary: summary.place.localized_name)
 
 
 def place_content(place: Place, locale: Locale) -> PlaceContent:
-    from storybank.assets.models import LaoCaiImage
-    from storybank.taxonomy.models import ContributingUnit
-
     return PlaceContent(
         place=place,
-        stories=list(_story_pages(locale).filter(place_links__place=place).distinct()
+        stories=list(_at(StoryPage, locale, place).distinct()
                      .select_related("hero_image").order_by("-first_published_at")),
-        products=list(_product_pages(locale).filter(commune=place).select_related("hero_image")
+        products=list(_at(OCOPProductPage, locale, place).select_related("hero_image")
                       .order_by("-star_rating", "title")),
-        culture=list(_culture_pages(locale).filter(place_links__place=place).distinct()
+        culture=list(_at(CultureEntryPage, locale, place).distinct()
                      .select_related("hero_image").order_by("title")),
         images=list(usable_assets(LaoCaiImage.objects.filter(place=place)).order_by("-created_at")[:PLACE_IMAGES]),
         units=list(ContributingUnit.objects.filter(place=place).order_by("name")),

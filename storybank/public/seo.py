@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info, override
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
@@ -87,17 +87,11 @@ def absolute(request: HttpRequest | None, path: str) -> str:
     return path if path.startswith(("http://", "https://")) else site_root_url(request) + path
 
 
-def preset_size(preset: str) -> tuple[int, int]:
-    """(width, height) of a ``fill-WxH`` preset."""
-    width, height = PRESETS[preset].split("-", 1)[1].split("x")
-    return int(width), int(height)
-
-
 def share_image(image: Any, request: HttpRequest | None) -> ShareImage | None:
     """The Facebook-size (1200 × 630) JPEG rendition, through the press download address."""
     if image is None or not is_asset_public(image):
         return None
-    width, height = preset_size(SHARE_PRESET)
+    width, height = PRESETS[SHARE_PRESET].size
     return ShareImage(
         url=absolute(request, reverse("press:rendition", args=[image.pk, SHARE_PRESET])),
         width=width, height=height, alt=image.alt_for(), credit=image.credit,
@@ -135,8 +129,6 @@ def place_node(place: Any, request: HttpRequest | None) -> dict[str, Any]:
 
 
 def place_url(place: Any, language: str | None = None) -> str:
-    from django.utils.translation import override
-
     with override(language or get_language()):
         return reverse("public:place", args=[place.slug])
 
@@ -167,25 +159,6 @@ def author_of(page: Any, request: HttpRequest | None) -> dict[str, Any]:
     return {"@type": "Organization", "name": unit.name} if unit else publisher(request)
 
 
-def story_jsonld(page: Any, meta: PageMeta, request: HttpRequest | None) -> dict[str, Any]:
-    data = dated(page, {
-        **content_common(page, meta, request),
-        "@type": "Article",
-        "headline": page.title[:GOOGLE_HEADLINE_LIMIT],
-        "articleSection": page.get_pillar_display(),
-        "author": author_of(page, request),
-        "publisher": publisher(request),
-        "mainEntityOfPage": meta.canonical,
-    })
-    places = [place_node(place, request) for place in page.get_places()]
-    if places:
-        data["contentLocation"] = places
-    groups = page.get_ethnic_groups()
-    if groups:
-        data["about"] = [ethnic_group_node(group) for group in groups]
-    return data
-
-
 def ethnic_group_node(group: Any) -> dict[str, Any]:
     node = {"@type": "Thing", "name": group.localized_name}
     if group.autonym:
@@ -193,80 +166,39 @@ def ethnic_group_node(group: Any) -> dict[str, Any]:
     return node
 
 
-def ocop_review(page: Any) -> dict[str, Any]:
-    """The OCOP rating as the provincial evaluation council's review of the product."""
-    return {
-        "@type": "Review",
-        "name": _("OCOP rating"),
-        "reviewRating": {"@type": "Rating", "ratingValue": page.star_rating, "bestRating": 5, "worstRating": 1},
-        "author": {"@type": "Organization", "name": _("Lào Cai provincial OCOP evaluation council")},
-        "datePublished": str(page.certification_year),
-        "reviewBody": _("Certified %(stars)s-star OCOP product in %(year)s, decision %(decision)s.") % {
-            "stars": page.star_rating, "year": page.certification_year, "decision": page.decision_number},
-    }
+class SchemaOrg:
+    """The schema.org pieces a page type builds its JSON-LD from
+    (``structured_data``; see ``storybank.core.protocols.SchemaOrg``), bound to
+    the page described and its meta."""
 
+    def __init__(self, page: Any, meta: PageMeta, request: HttpRequest | None) -> None:
+        self.page, self.meta, self.request = page, meta, request
+        self.canonical = meta.canonical
+        self.description = meta.description
 
-def product_jsonld(page: Any, meta: PageMeta, request: HttpRequest | None) -> dict[str, Any]:
-    commune = page.commune
-    return {
-        **content_common(page, meta, request),
-        "@type": "Product",
-        "category": page.get_product_group_display(),
-        "brand": {"@type": "Brand", "name": page.producer},
-        "manufacturer": {
-            "@type": "Organization", "name": page.producer,
-            "address": {"@type": "PostalAddress", "addressLocality": commune.localized_name,
-                        "addressRegion": "Lào Cai", "addressCountry": "VN"},
-        },
-        "countryOfOrigin": {"@type": "Country", "name": "VN"},
-        "review": ocop_review(page),
-        "additionalProperty": [
-            {"@type": "PropertyValue", "propertyID": "ocop-stars", "name": _("OCOP rating"),
-             "value": page.star_rating, "minValue": 1, "maxValue": 5, "unitText": _("stars")},
-            {"@type": "PropertyValue", "propertyID": "ocop-certification-year", "name": _("Certification year"),
-             "value": page.certification_year},
-            {"@type": "PropertyValue", "propertyID": "ocop-decision", "name": _("Decision number"),
-             "value": page.decision_number},
-        ],
-    }
+    def common(self) -> dict[str, Any]:
+        return content_common(self.page, self.meta, self.request)
 
+    def dated(self, data: dict[str, Any]) -> dict[str, Any]:
+        return dated(self.page, data)
 
-def culture_jsonld(page: Any, meta: PageMeta, request: HttpRequest | None) -> dict[str, Any]:
-    data = dated(page, {
-        **content_common(page, meta, request),
-        "@type": "CreativeWork",
-        "headline": page.title[:GOOGLE_HEADLINE_LIMIT],
-        "genre": page.get_category_display(),
-        "about": [ethnic_group_node(group) for group in page.get_ethnic_groups()],
-        "author": author_of(page, request),
-        "publisher": publisher(request),
-    })
-    places = [place_node(place, request) for place in page.get_places()]
-    if places:
-        data["spatialCoverage"] = places
-    return data
+    def headline(self) -> str:
+        return self.page.title[:GOOGLE_HEADLINE_LIMIT]
 
+    def author(self) -> dict[str, Any]:
+        return author_of(self.page, self.request)
 
-def home_jsonld(page: Any, meta: PageMeta, request: HttpRequest | None) -> dict[str, Any]:
-    from django.utils.translation import override
+    def publisher(self) -> dict[str, Any]:
+        return publisher(self.request)
 
-    with override(page.locale.language_code):
-        search_path = reverse("search:search")
-    return {
-        "@context": "https://schema.org",
-        "@type": "WebSite",
-        "name": page.title,
-        "description": meta.description,
-        "url": meta.canonical,
-        "inLanguage": page.locale.language_code,
-        "publisher": publisher(request),
-        "potentialAction": {
-            "@type": "SearchAction",
-            "target": {"@type": "EntryPoint",
-                       "urlTemplate": absolute(request, search_path) + "?q={search_term_string}"},
-            "query-input": "required name=search_term_string",
-        },
-    }
+    def place(self, place: Any) -> dict[str, Any]:
+        return place_node(place, self.request)
+
+    def ethnic_group(self, group: Any) -> dict[str, Any]:
+        return ethnic_group_node(group)
+
+    def absolute(self, path: str) -> str:
+        return absolute(self.request, path)
 
 
 def collection_jsonld(title: str, meta: PageMeta, items: list[tuple[str, str]], offset: int = 0) -> dict[str, Any]:
@@ -290,12 +222,9 @@ def collection_jsonld(title: str, meta: PageMeta, items: list[tuple[str, str]], 
 
 # --- whole pages ----------------------------------------------------------------------
 def page_meta(page: Page, request: HttpRequest | None, context: dict[str, Any] | None = None) -> PageMeta:
-    """Meta of a Wagtail page; listings pass their context (the listed items)."""
-    from storybank.culture.models import CultureEntryPage
-    from storybank.home.models import HomePage
-    from storybank.products.models import OCOPProductPage
-    from storybank.stories.models import StoryPage
-
+    """Meta of a Wagtail page; listings pass their context (the listed items).
+    The page type says what it is (``og_type``, ``structured_data``); a page
+    that says nothing and lists pages is a ``CollectionPage``."""
     context = context or {}
     language = page.locale.language_code
     description = page.search_description or getattr(page, "lede", "") or getattr(page, "intro", "") \
@@ -311,15 +240,10 @@ def page_meta(page: Page, request: HttpRequest | None, context: dict[str, Any] |
     if listing is not None and listing.page_number > 1:
         meta.canonical += f"?page={listing.page_number}"
     meta.image = share_image(getattr(page, "hero_image", None), request)
-    if isinstance(page, StoryPage):
-        meta.og_type, meta.jsonld = "article", story_jsonld(page, meta, request)
-    elif isinstance(page, OCOPProductPage):
-        meta.jsonld = product_jsonld(page, meta, request)
-    elif isinstance(page, CultureEntryPage):
-        meta.og_type, meta.jsonld = "article", culture_jsonld(page, meta, request)
-    elif isinstance(page, HomePage):
-        meta.jsonld = home_jsonld(page, meta, request)
-    elif listing is not None:
+    meta.og_type = getattr(page, "og_type", meta.og_type)
+    describe_itself = getattr(page, "structured_data", None)
+    meta.jsonld = describe_itself(SchemaOrg(page, meta, request)) if describe_itself else None
+    if meta.jsonld is None and listing is not None:
         meta.jsonld = collection_jsonld(
             meta.title, meta, [(item.title, item.get_full_url(request)) for item in listing.items],
             offset=listing.offset,
@@ -331,6 +255,4 @@ def page_meta(page: Page, request: HttpRequest | None, context: dict[str, Any] |
 
 def language_name(code: str) -> str:
     """The language's name in itself (Tiếng Việt, 简体中文…), for the switcher."""
-    from django.utils.translation import get_language_info
-
     return get_language_info(code)["name_local"]

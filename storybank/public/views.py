@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -15,7 +16,15 @@ from wagtail.models import Locale, Page, Site
 
 from storybank.core.i18n import PageTranslation
 from storybank.public import places as place_data
-from storybank.public.seo import PageMeta, absolute, describe, language_name, place_url, site_root_url
+from storybank.public.seo import (
+    PageMeta,
+    absolute,
+    collection_jsonld,
+    describe,
+    language_name,
+    place_url,
+    site_root_url,
+)
 
 
 def live_locale_homes(request: HttpRequest | None) -> dict[str, Page]:
@@ -45,8 +54,6 @@ def current_home(request: HttpRequest) -> Page:
 def view_alternates(request: HttpRequest, path_for: Any) -> list[PageTranslation]:
     """Alternates of a view that exists in every language with a home page;
     ``path_for(code)`` gives its path in that language."""
-    from django.conf import settings
-
     current = get_language()
     homes = live_locale_homes(request)
     found = []
@@ -77,8 +84,6 @@ def view_meta(request: HttpRequest, title: str, description: str, *, noindex: bo
 
 
 def map_context() -> dict[str, str]:
-    from django.conf import settings
-
     return {"map_tile_url": settings.PUBLIC_MAP_TILE_URL, "map_attribution": settings.PUBLIC_MAP_ATTRIBUTION}
 
 
@@ -89,8 +94,6 @@ def place_index(request: HttpRequest) -> HttpResponse:
     title = _("Places")
     meta = view_meta(request, title, _("Communes, wards and landmarks of Lào Cai, and what the site holds about each."))
     items = [(summary.place.localized_name, absolute(request, place_url(summary.place))) for summary in summaries]
-    from storybank.public.seo import collection_jsonld
-
     meta.jsonld = collection_jsonld(title, meta, items)
     markers = [place_data.map_marker(summary.place, place_url(summary.place)) for summary in summaries]
     return render(request, "public/place_index.html", {
@@ -140,8 +143,6 @@ def public_pages_of_locale(site: Site, locale: Locale) -> list[Page]:
 def sitemap_index(request: HttpRequest) -> HttpResponse:
     """``/sitemap.xml``: one sitemap per language that has a home page."""
     homes = live_locale_homes(request)
-    from django.conf import settings
-
     root = site_root_url(request)
     sitemaps = [f"{root}/sitemap-{code}.xml" for code, _name in settings.LANGUAGES if code in homes]
     xml = render_to_string("public/sitemap_index.xml", {"sitemaps": sitemaps})

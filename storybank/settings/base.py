@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "storybank.governance",
     "storybank.analytics",
     "storybank.public",
+    "storybank.operations",
     "search",
     "media_pipeline",
     # Wagtail and translation.
@@ -71,10 +72,16 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
 ]
 
+# Requests run down this list and responses back up it; the order matters.
 MIDDLEWARE = [
+    # First: counts responses labelled X-LaoCai-Count (pages, press downloads, feed pulls) on their way
+    # out, above every middleware that answers from a cache, so cached pages are counted too.
+    "storybank.analytics.middleware.AnalyticsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, before sessions and languages are looked at.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions (it may use session data), before CommonMiddleware (which needs the language to resolve URLs).
     "storybank.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,8 +89,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last, so every middleware above still sees cache hits (see PUBLIC_PAGE_CACHE_SECONDS).
+    # A POST (publish, unpublish, an asset saved…) commits whole with its feed, search and cache updates;
+    # below the redirects and above the cache, which never answers a POST.
+    "storybank.core.transactions.WriteRequestTransactionMiddleware",
+    # Below everything that must see cached pages too (analytics, security headers, language):
+    # a hit is answered here. See PUBLIC_PAGE_CACHE_SECONDS.
     "storybank.public.cache.PageCacheMiddleware",
+    # Logs exports (press kits, the annual report, admin spreadsheets) as they leave; it needs the
+    # resolved URL and the signed-in user. Exports are never cached, so it sits below the cache.
+    "storybank.governance.audit.ExportAuditMiddleware",
 ]
 
 ROOT_URLCONF = "storybank.urls"
@@ -114,6 +128,17 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes write the embedded database (gunicorn workers, the task
+    # and push workers, the scheduler): WAL lets readers go on while one writes,
+    # every transaction takes the write lock when it begins (IMMEDIATE: no
+    # "database is locked" half-way through a transaction that read first), and
+    # a writer waits up to SQLITE_BUSY_TIMEOUT_SECONDS for its turn.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", "20")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: local memory unless REDIS_URL is set. --------------------------
@@ -126,7 +151,8 @@ else:
 # --- Background tasks (Django's task framework, backported by django-tasks).
 # Immediate by default so a newcomer needs no worker; the database backend
 # (run ``manage.py db_worker``) when TASKS_BACKEND=database, as in compose.
-if os.environ.get("TASKS_BACKEND", "immediate") == "database":
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -157,12 +183,7 @@ STATICFILES_DIRS = [BASE_DIR / "storybank" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-
-# S3-compatible object storage (MinIO, AWS S3) when a bucket is configured.
+# Media live in an S3-compatible object store (MinIO, AWS S3) when a bucket is configured.
 AWS_STORAGE_BUCKET_NAME = os.environ.get("S3_BUCKET", "")
 if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
@@ -173,11 +194,23 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_QUERYSTRING_EXPIRE = int(os.environ.get("S3_SIGNED_URL_SECONDS", "900"))
     AWS_DEFAULT_ACL = None
     AWS_S3_FILE_OVERWRITE = False
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # MinIO and most S3-compatible stores want path-style addresses (http://minio:9000/bucket/key).
+    AWS_S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE", "path")
+    AWS_S3_SIGNATURE_VERSION = "s3v4"
+    # The address browsers use for signed URLs when the app reaches the store
+    # by an internal name (http://minio:9000 in docker-compose).
+    AWS_S3_PUBLIC_ENDPOINT_URL = os.environ.get("S3_PUBLIC_ENDPOINT_URL", "")
+
+STORAGES = {
+    # The bucket through media_pipeline.storage.S3Storage (signed URLs for the public address), else var/media.
+    "default": {"BACKEND": "media_pipeline.storage.S3Storage" if AWS_STORAGE_BUCKET_NAME
+                else "django.core.files.storage.FileSystemStorage"},
+    # production.py serves hashed, compressed files instead (collected when the image is built).
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # --- Search ----------------------------------------------------------------
-ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
-SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "embedded"
+# The product's search is configured in the search/ section below.
 # Wagtail's own admin search stays on the database.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
@@ -208,11 +241,26 @@ LOGGING = {
 # ===========================================================================
 
 # --- search/ ---------------------------------------------------------------
-# The backend is SEARCH_BACKEND above ("embedded" unless ELASTICSEARCH_URL is set).
+# Embedded search (in the site's database) unless a cluster URL is set:
+# OPENSEARCH_URL (OpenSearch 2/3) or ELASTICSEARCH_URL (Elasticsearch 8) name the engine;
+# SEARCH_URL leaves it to the cluster's own answer (GET /), or to SEARCH_ENGINE.
+# Credentials and TLS go in the URL: https://user:password@search.example.org:9200
+OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "")
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+SEARCH_CLUSTER_URL = os.environ.get("SEARCH_URL", "") or OPENSEARCH_URL or ELASTICSEARCH_URL
+SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "") or (
+    "opensearch" if OPENSEARCH_URL else "elasticsearch" if ELASTICSEARCH_URL else "auto")
+SEARCH_BACKEND = "cluster" if SEARCH_CLUSTER_URL else "embedded"
 SEARCH_INDEX_ALIAS = os.environ.get("SEARCH_INDEX_ALIAS", "laocai-search")
-SEARCH_ELASTICSEARCH_TIMEOUT = float(os.environ.get("SEARCH_ELASTICSEARCH_TIMEOUT", "10"))
-# Replicas of the Elasticsearch index (0 suits a single node, as in docker-compose).
-SEARCH_ELASTICSEARCH_REPLICAS = int(os.environ.get("SEARCH_ELASTICSEARCH_REPLICAS", "0"))
+SEARCH_CLUSTER_TIMEOUT = float(os.environ.get("SEARCH_CLUSTER_TIMEOUT", "10"))
+# Replicas of the cluster's index (0 suits a single node, as in docker-compose).
+SEARCH_CLUSTER_REPLICAS = int(os.environ.get("SEARCH_CLUSTER_REPLICAS", "0"))
+# A CA bundle for a cluster whose TLS certificate is not publicly trusted.
+SEARCH_CLUSTER_CA_CERTS = os.environ.get("SEARCH_CLUSTER_CA_CERTS", "")
+# Amazon OpenSearch Service with IAM: requests are signed with SigV4 for this region
+# (service "es"; "aoss" for OpenSearch Serverless), credentials from boto3's usual chain.
+SEARCH_AWS_REGION = os.environ.get("SEARCH_AWS_REGION", "")
+SEARCH_AWS_SERVICE = os.environ.get("SEARCH_AWS_SERVICE", "es")
 # Facet counts and totals of the embedded backend are cached (in CACHES) until the
 # index changes or an item enters or leaves its visibility window; 0 turns it off.
 SEARCH_FACET_CACHE_SECONDS = int(os.environ.get("SEARCH_FACET_CACHE_SECONDS", "300"))
@@ -241,14 +289,7 @@ MEDIA_NEAR_DUPLICATE_BITS = 6  # of 64: perceptual hashes this close are flagged
 MEDIA_BRAND_MARK_PATH = os.environ.get("MEDIA_BRAND_MARK_PATH", "")  # the province's logo (PNG), if supplied
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = MEDIA_MAX_IMAGE_BYTES
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = MEDIA_MAX_IMAGE_PIXELS
-if AWS_STORAGE_BUCKET_NAME:
-    # MinIO and most S3-compatible stores want path-style addresses (http://minio:9000/bucket/key).
-    AWS_S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE", "path")
-    AWS_S3_SIGNATURE_VERSION = "s3v4"
-    # The address browsers use for signed URLs when the app reaches the store
-    # by an internal name (http://minio:9000 in docker-compose).
-    AWS_S3_PUBLIC_ENDPOINT_URL = os.environ.get("S3_PUBLIC_ENDPOINT_URL", "")
-    STORAGES["default"] = {"BACKEND": "media_pipeline.storage.S3Storage"}
+# S3 storage: AWS_* and STORAGES above.
 
 
 # --- storybank/feeds/ ------------------------------------------------------
@@ -279,7 +320,7 @@ FEEDS_PUSH_CONCURRENCY = int(os.environ.get("FEEDS_PUSH_CONCURRENCY", "8"))  # s
 # (consent, sensitive review); exports are audited as they leave; editors are
 # told by email (the console unless EMAIL_BACKEND/EMAIL_HOST are set).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "storybank.governance.workflows.publish_approved"
-MIDDLEWARE.append("storybank.governance.audit.ExportAuditMiddleware")
+# The export audit is ExportAuditMiddleware in MIDDLEWARE above.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -291,10 +332,7 @@ WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 # Weeks back the home page and highlight feeds look when this week has no highlights yet.
 GOVERNANCE_HIGHLIGHTS_FALLBACK_WEEKS = int(os.environ.get("GOVERNANCE_HIGHLIGHTS_FALLBACK_WEEKS", "4"))
 
-# Analytics counts responses labelled X-LaoCai-Count (pages, press downloads,
-# feed pulls). It must sit above any middleware that answers from a cache
-# (e.g. FetchFromCacheMiddleware) so cached pages are counted: first is safest.
-MIDDLEWARE = ["storybank.analytics.middleware.AnalyticsMiddleware", *MIDDLEWARE]
+# Analytics counts responses labelled X-LaoCai-Count: AnalyticsMiddleware, first in MIDDLEWARE above.
 # The plan's target: reach grows by this fraction every year (+20 %).
 ANALYTICS_YEARLY_GROWTH_TARGET = float(os.environ.get("ANALYTICS_YEARLY_GROWTH_TARGET", "0.20"))
 # Months of deterministic demo counters written by load_demo (0: none).
@@ -318,3 +356,29 @@ PUBLIC_MAP_ATTRIBUTION = os.environ.get(
     "PUBLIC_MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
 
+
+# --- storybank/operations/ (the processes of the deployment) ---------------
+# Recurring jobs, run by ``manage.py run_scheduler`` (APScheduler; the
+# ``scheduler`` service of docker-compose): a management command, and either
+# ``every`` N seconds (first run at start) or a ``cron`` line in TIME_ZONE.
+def env_seconds(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+OPERATIONS_SCHEDULE = {
+    # Wagtail's go-live and expiry times of pages (embargoes).
+    "publish-scheduled": {"command": "publish_scheduled", "every": env_seconds("SCHEDULE_PUBLISH_SECONDS", 60)},
+    # Feeds: what no signal announces (an embargo passing, rights ending by the calendar).
+    "reconcile-feeds": {"command": "reconcile_feeds", "every": env_seconds("SCHEDULE_RECONCILE_SECONDS", 300)},
+    # Rights expiry: renditions deleted, originals moved, partners and editors told.
+    "withdraw-expired-assets": {
+        "command": "withdraw_expired_assets", "every": env_seconds("SCHEDULE_RIGHTS_EXPIRY_SECONDS", 3600),
+    },
+    "clear-sessions": {"command": "clearsessions", "cron": "30 3 * * *"},
+}
+if TASKS_BACKEND == "database":
+    OPERATIONS_SCHEDULE["prune-task-results"] = {
+        "command": "prune_db_task_results --min-age-days 7", "cron": "45 3 * * *",
+    }
+# Long-running processes touch a file here every round; ``manage.py healthcheck`` reads it.
+OPERATIONS_HEARTBEAT_DIR = os.environ.get("OPERATIONS_HEARTBEAT_DIR", str(VAR_DIR / "run"))

@@ -1,8 +1,9 @@
 """Production: every secret and engine comes from the environment.
 
 Required: SECRET_KEY, ALLOWED_HOSTS. Optional engines: DATABASE_URL
-(PostgreSQL), ELASTICSEARCH_URL, S3_BUCKET + S3_ENDPOINT_URL + keys (MinIO or
-S3), REDIS_URL. See docs/deployment.md and docker-compose.yml.
+(PostgreSQL), OPENSEARCH_URL or ELASTICSEARCH_URL, S3_BUCKET + S3_ENDPOINT_URL + keys (MinIO or
+S3), REDIS_URL. See README ("Running against the production engines") and
+docker-compose.yml.
 """
 
 import os
@@ -18,9 +19,8 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
-STORAGES["staticfiles"] = {  # noqa: F405
-    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-}
+# Hashed, compressed static files (collected when the image is built); media storage as in base.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"

@@ -10,11 +10,12 @@ translation, so facets and API filters are language-neutral.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.models import Locale, TranslatableMixin
+from wagtail.models import Locale, Orderable, TranslatableMixin
 from wagtail.search import index
 
 from storybank.core.text import NormalizedTextMixin
@@ -24,8 +25,6 @@ from .choices import PlaceKind, UnitKind
 
 def default_locale_only() -> models.Q:
     """Content links to taxonomy rows of the default (Vietnamese) locale."""
-    from django.conf import settings
-
     return models.Q(locale__language_code=settings.LANGUAGE_CODE)
 
 
@@ -135,3 +134,42 @@ class ContributingUnit(NormalizedTextMixin, index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Links from content pages to terms ----------------------------------
+# Orderable child relations (not many-to-many fields) because
+# wagtail-localize synchronises child relations to translations and ignores
+# many-to-many fields.
+
+
+class PlaceLink(Orderable):
+    place = models.ForeignKey(
+        Place, verbose_name=_("place"), on_delete=models.CASCADE, related_name="+",
+        limit_choices_to=default_locale_only,
+    )
+    panels = [FieldPanel("place")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+
+class EthnicGroupLink(Orderable):
+    ethnic_group = models.ForeignKey(
+        EthnicGroup, verbose_name=_("ethnic group"), on_delete=models.CASCADE, related_name="+",
+        limit_choices_to=default_locale_only,
+    )
+    panels = [FieldPanel("ethnic_group")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+
+class TopicLink(Orderable):
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="+",
+        limit_choices_to=default_locale_only,
+    )
+    panels = [FieldPanel("topic")]
+
+    class Meta(Orderable.Meta):
+        abstract = True

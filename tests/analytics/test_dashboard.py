@@ -15,7 +15,7 @@ from wagtail.models import Locale
 
 from storybank.analytics.models import KPI_METRICS, DailyCount, Metric
 from storybank.analytics.recording import Hit, increment
-from storybank.core.listing import content_page_models
+from storybank.core.models import content_page_models
 from storybank.core.visibility import public_pages
 from storybank.stories.models import StoryPage
 from storybank.taxonomy.models import ContributingUnit

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from storybank.analytics.annual_report import COLUMNS
 from storybank.analytics.models import DailyCount, Metric
-from storybank.core.listing import content_page_models
+from storybank.core.models import content_page_models
 from storybank.core.visibility import public_pages
 from storybank.taxonomy.models import ContributingUnit
 

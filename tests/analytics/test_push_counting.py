@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from storybank.analytics.models import Metric
-from storybank.feeds.delivery import Worker
 from storybank.feeds.models import Delivery, DeliveryStatus, PushDestination
+from storybank.feeds.push import Worker
 from storybank.feeds.sync import reconcile_feed
 from tests.feeds.conftest import (  # noqa: F401 (fixtures)
     _feeds_settings,

@@ -16,14 +16,14 @@ from django.utils import timezone
 from wagtail.models import Locale, Page, PageViewRestriction
 
 from storybank.assets.models import LaoCaiImage
-from storybank.core.listing import content_page_models
+from storybank.core.choices import Licence, Pillar
+from storybank.core.models import content_page_models
 from storybank.core.signals import Change, announce
 from storybank.core.visibility import public_pages, redistributable_assets
-from storybank.feeds.delivery import Worker
 from storybank.feeds.models import FeedEntry, PushDestination
+from storybank.feeds.push import Worker
 from storybank.feeds.sync import reconcile_feed
 from storybank.stories.models import StoryPage
-from storybank.taxonomy.choices import Licence, Pillar
 from storybank.taxonomy.models import EthnicGroup
 
 from .conftest import Replica, new_story

@@ -13,11 +13,11 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
 from storybank.assets.models import LaoCaiImage
+from storybank.core.choices import ConsentStatus, Licence
 from storybank.core.signals import Change, announce
 from storybank.feeds.models import Delivery, FeedEntry, PushDestination
 from storybank.feeds.sync import reconcile, reconcile_feed
 from storybank.stories.models import StoryPage
-from storybank.taxonomy.choices import ConsentStatus, Licence
 
 from .conftest import Replica, fresh, new_story
 

@@ -12,10 +12,10 @@ from django.core.management import call_command
 from wagtail.models import Page, Revision
 
 from storybank.assets.models import LaoCaiImage
+from storybank.core.choices import Pillar
 from storybank.culture.models import CultureEntryPage
 from storybank.products.models import OCOPProductPage
 from storybank.stories.models import StoryPage
-from storybank.taxonomy.choices import Pillar
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
 from storybank.assets.models import LaoCaiImage
+from storybank.core.choices import ConsentStatus
 from storybank.core.signals import Change, content_changed
 from storybank.core.visibility import is_asset_public, is_page_public, public_pages, usable_assets
 from storybank.stories.models import StoryPage
-from storybank.taxonomy.choices import ConsentStatus
 
 pytestmark = pytest.mark.django_db
 

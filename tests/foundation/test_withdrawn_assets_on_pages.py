@@ -8,8 +8,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from storybank.core.choices import ConsentStatus
 from storybank.stories.models import StoryPage
-from storybank.taxonomy.choices import ConsentStatus
 
 pytestmark = pytest.mark.django_db
 

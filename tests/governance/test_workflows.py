@@ -10,8 +10,8 @@ from django.urls import reverse
 from wagtail.models import PageLogEntry, TaskState, WorkflowState
 
 from storybank.assets.models import LaoCaiImage
+from storybank.core.choices import ConsentStatus
 from storybank.stories.models import StoryPage
-from storybank.taxonomy.choices import ConsentStatus
 from tests.governance.helpers import create_story, denied, edit_url, messages_of, post_edit, unit, user
 from tests.i18n import shown
 

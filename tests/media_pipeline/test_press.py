@@ -13,8 +13,8 @@ from wagtail.models import Locale
 
 from media_pipeline.press import asset_slug
 from storybank.assets.models import LaoCaiImage
+from storybank.core.choices import ConsentStatus
 from storybank.stories.models import StoryPage
-from storybank.taxonomy.choices import ConsentStatus
 
 pytestmark = pytest.mark.django_db
 

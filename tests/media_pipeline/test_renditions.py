@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from media_pipeline.ingest import ingest_image
-from media_pipeline.renditions import PRESETS, SOCIAL_PRESETS, filter_spec, render
+from media_pipeline.renditions import PRESETS, filter_spec, render
 from storybank.assets.models import LaoCaiImage, LaoCaiRendition
 
 from . import files
@@ -43,7 +43,7 @@ def test_every_preset_in_both_formats_has_its_size(photo, preset, fmt):
 
 
 def test_presets_are_the_documented_wagtail_specs():
-    assert PRESETS == {
+    assert {name: preset.spec for name, preset in PRESETS.items()} == {
         "thumbnail": "fill-400x300", "web": "max-1600x1600", "facebook": "fill-1200x630",
         "instagram": "fill-1080x1350", "stories": "fill-1080x1920", "youtube": "fill-1280x720",
     }
@@ -91,8 +91,9 @@ def test_brand_frame_draws_a_band_and_varies_with_the_credit(photo):
     assert renamed.pk != branded_rendition.pk  # a new credit makes a new rendition
 
 
-def test_social_presets_are_the_brandable_ones():
-    assert SOCIAL_PRESETS == {"facebook", "instagram", "stories", "youtube"}
+def test_only_social_presets_take_the_brand_frame():
+    branded = {name for name in PRESETS if "brandframe" in filter_spec(name, branded=True)}
+    assert branded == {"facebook", "instagram", "stories", "youtube"}
 
 
 def test_images_stored_before_the_pipeline_lose_their_exif_in_renditions():

@@ -38,7 +38,7 @@ def fetch(url: str) -> tuple[bytes, Message]:
 
 
 def test_storage_is_the_s3_backend(s3):
-    from media_pipeline.delivery import is_remote
+    from media_pipeline.downloads import is_remote
     from media_pipeline.storage import S3Storage
 
     default_storage._setup()

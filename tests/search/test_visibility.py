@@ -13,8 +13,8 @@ from wagtail.models import Page, PageViewRestriction
 from search.query import SearchQuery
 from search.service import search
 from storybank.assets.models import LaoCaiImage
+from storybank.core.choices import ConsentStatus
 from storybank.stories.models import StoryIndexPage, StoryPage
-from storybank.taxonomy.choices import ConsentStatus
 from tests.search.factories import make_image
 
 pytestmark = pytest.mark.django_db

@@ -28,7 +28,7 @@ import tantivy
 
 from search.backends.embedded.store import State, as_datetime
 from search.query import FACETS, MULTI_VALUED_FACETS, FacetCounts, SearchQuery
-from search.text import Clause, fold
+from search.text import Clause, fold, has_cjk
 
 Q, OCCUR = tantivy.Query, tantivy.Occur
 #: Stands for "no date": before every date (go-live, newest) or after (end of visibility, oldest).
@@ -132,9 +132,10 @@ def text_query(query: SearchQuery) -> Any | None:
 
 
 def _clause(clause: Clause, titles_only: bool) -> Any:
-    """A clause must match in its folded form; its exact form, when different, adds to the score."""
+    """A clause must match in its folded form; its exact form adds to the score, typed with diacritics
+    or without ("thang" ranks "bậc thang" above "Tháng"), as the SQL engine's."""
     match = _match(clause, titles_only)
-    if clause.folded == clause.tokens or (clause.single_cjk_char and not titles_only):
+    if has_cjk("".join(clause.tokens)):  # nothing to fold: the folded fields hold every spelling
         return match
     prefix = clause.prefix or clause.single_cjk_char
     fields = EXACT_FIELDS[:1] if titles_only else EXACT_FIELDS

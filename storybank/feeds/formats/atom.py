@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from . import LAOCAI_NS, SITE_NAME, FeedPage, Row, categories, parse_iso, rfc3339, xmlparts
+from . import xmlparts
+from .base import LAOCAI_NS, SITE_NAME, FeedPage, Row, categories, parse_iso, rfc3339
 from .xmlparts import ATOM, GEORSS, LC, MEDIA, TOMBSTONES, laocai_fields, media_content, q, sub
 
 CONTENT_TYPE = "application/atom+xml; charset=utf-8"

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import SITE_NAME, FeedPage, Row, item_images, item_media, json_document, json_fragment, main_rendition, rfc3339
+from .base import (
+    SITE_NAME,
+    FeedPage,
+    Row,
+    item_images,
+    item_media,
+    json_document,
+    json_fragment,
+    main_rendition,
+    rfc3339,
+)
 
 CONTENT_TYPE = "application/feed+json; charset=utf-8"
 EXTENSION_DOC = "https://laocai-story.vn/docs/feeds#json-feed"

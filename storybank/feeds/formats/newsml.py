@@ -8,7 +8,7 @@ from typing import Any
 
 from lxml import etree, html
 
-from . import LAOCAI_NS, SITE_NAME, FeedPage, Row, item_images, item_media, main_rendition, rfc3339, xml_text
+from .base import LAOCAI_NS, SITE_NAME, FeedPage, Row, item_images, item_media, main_rendition, rfc3339, xml_text
 from .xmlparts import splice
 
 CONTENT_TYPE = "application/vnd.iptc.g2.newsmessage+xml; charset=utf-8"

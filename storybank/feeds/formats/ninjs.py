@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import LAOCAI_NS, FeedPage, Row, item_images, item_media, json_document, json_fragment, rfc3339
+from .base import LAOCAI_NS, FeedPage, Row, item_images, item_media, json_document, json_fragment, rfc3339
 
 CONTENT_TYPE = "application/json; charset=utf-8"
 STANDARD = {"name": "ninjs", "version": "2.2", "schema": "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json"}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from . import LAOCAI_NS, SITE_NAME, FeedPage, Row, categories, item_media, parse_iso, rfc822, xmlparts
+from . import xmlparts
+from .base import LAOCAI_NS, SITE_NAME, FeedPage, Row, categories, item_media, parse_iso, rfc822
 from .xmlparts import ATOM, CONTENT, DC, GEORSS, LC, MEDIA, TOMBSTONES, laocai_fields, media_content, q, sub
 
 CONTENT_TYPE = "application/rss+xml; charset=utf-8"

@@ -7,7 +7,7 @@ from typing import Any
 
 from lxml import etree
 
-from . import LAOCAI_NS, Row, item_images, item_media, main_rendition, rfc3339, thumbnail, xml_text
+from .base import LAOCAI_NS, Row, item_images, item_media, main_rendition, rfc3339, thumbnail, xml_text
 
 ATOM = "http://www.w3.org/2005/Atom"
 MEDIA = "http://search.yahoo.com/mrss/"

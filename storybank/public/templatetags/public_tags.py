@@ -11,7 +11,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from storybank.core.visibility import is_asset_public
+from storybank.home.sections import locale_sections
 from storybank.public import images, seo
+from storybank.public.views import live_locale_homes, view_meta
 
 register = template.Library()
 
@@ -28,8 +30,6 @@ def page_meta(context: template.Context) -> seo.PageMeta | None:
         return seo.page_meta(page, request, context.flatten())
     if request is None:
         return None
-    from storybank.public.views import view_meta
-
     match = getattr(request, "resolver_match", None)
     if match is not None and match.view_name == "search:search":
         meta = view_meta(request, _("Search"), _("Search stories, products, culture, photos and media"),
@@ -57,9 +57,6 @@ def site_nav(context: template.Context) -> dict[str, Any]:
     cached = getattr(request, "_public_site_nav", None)
     if cached is not None:
         return cached
-    from storybank.public.home import locale_sections
-    from storybank.public.views import live_locale_homes
-
     home = live_locale_homes(request).get(get_language())
     nav = {"home": home, "sections": locale_sections(home) if home else {}}
     request._public_site_nav = nav

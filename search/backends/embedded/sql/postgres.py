@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from search.backends.embedded.store import DOC, TEXT
-from search.text import Clause, ParsedQuery
+from search.text import Clause, ParsedQuery, has_cjk
 
 
 class PostgresDialect:
@@ -38,10 +38,10 @@ class PostgresDialect:
         return expression
 
     def exact_query(self, clauses: Sequence[Sequence[Clause]]) -> str:
-        """Any clause typed with diacritics, exactly: ranks exact matches first."""
+        """Every clause as typed, exactly: ranks exact spellings first ("thang" above "Tháng")."""
         return " | ".join(
             f"({self.clause(clause, self.exact_weights)})"
-            for group in clauses for clause in group if clause.folded != clause.tokens
+            for group in clauses for clause in group if not has_cjk("".join(clause.tokens))
         )
 
     @staticmethod
@@ -65,7 +65,7 @@ class PostgresDialect:
             sql = f"SELECT document_id AS id, 0.0 AS score FROM {TEXT} WHERE vector @@ to_tsquery('search_folded', %s)"
             return sql, [folded]
         exact = self.exact_query(parsed.positive)
-        if not exact:  # typed without diacritics: no exact spelling to prefer
+        if not exact:  # only Chinese, Japanese or Korean: no spelling to prefer
             sql = (
                 f"SELECT t.document_id AS id, ts_rank(%s, t.vector, fq, 1) AS score "
                 f"FROM {TEXT} t, to_tsquery('search_folded', %s) fq WHERE t.vector @@ fq"

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from search.backends.embedded.store import TEXT
-from search.text import Clause, ParsedQuery
+from search.text import Clause, ParsedQuery, has_cjk
 
 
 class SqliteDialect:
@@ -45,8 +45,9 @@ class SqliteDialect:
             return "{cjk_chars} : " + self.phrase(clause.tokens, False)
         prefix = clause.prefix or clause.single_cjk_char
         folded = f"{{{folded_columns}}} : {self.phrase(clause.folded, prefix)}"
-        if clause.folded == clause.tokens:  # nothing to fold: every match is in the folded columns
+        if has_cjk("".join(clause.tokens)):  # nothing to fold: every match is in the folded columns
             return folded
+        # Words typed without diacritics match the exact columns too, so "thang" ranks "bậc thang" above "Tháng".
         return f"({{{exact_columns}}} : {self.phrase(clause.tokens, prefix)} OR {folded})"
 
     @staticmethod

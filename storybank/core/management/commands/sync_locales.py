@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.translation import to_locale
 from wagtail.models import Locale
 
 from storybank.settings.languages import CONTENT_LANGUAGES
@@ -43,6 +44,4 @@ class Command(BaseCommand):
 
 
 def to_locale_dir(code: str) -> str:
-    from django.utils.translation import to_locale
-
     return to_locale(code)

@@ -10,13 +10,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from storybank.governance.roles import setup_governance
+
 
 class Command(BaseCommand):
     help = "Create or update the editorial roles, unit workspaces and review workflows (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from storybank.governance.roles import setup_governance
-
         report = setup_governance()
         for line in report.lines:
             self.stdout.write(line)

@@ -13,12 +13,11 @@ from django.core.files.storage import Storage
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
+from storages.backends.s3 import S3Storage
 
 
 def is_remote(storage: Storage) -> bool:
     """Is ``storage`` an S3-compatible store (django-storages' S3 backend)?"""
-    from storages.backends.s3 import S3Storage
-
     return isinstance(storage, S3Storage)
 
 

@@ -30,15 +30,23 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+import boto3
 import requests
+from botocore.config import Config
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django_tasks import task
+from django_tasks.backends.immediate import ImmediateBackend
+from wagtail.models import Page
 
-from storybank.analytics.recording import count_delivery
+from storybank.analytics.models import Metric
+from storybank.analytics.recording import Hit, asset_hit, count_safely, page_hit
+from storybank.assets.models import LaoCaiImage, MediaAsset
 
-from .models import Delivery, DeliveryStatus, DestinationKind, PushDestination
+from .items import IMAGE, MEDIA, PAGE, split_key
+from .models import Delivery, DeliveryStatus, DestinationKind, FeedEntry, PushDestination
 
 logger = logging.getLogger(__name__)
 
@@ -163,9 +171,6 @@ class Worker:
 
     def _make_s3_client(self, destination: PushDestination) -> Any:
         if destination.pk not in self._s3_clients:
-            import boto3
-            from botocore.config import Config
-
             self._s3_clients[destination.pk] = boto3.client(
                 "s3",
                 endpoint_url=destination.endpoint_url or None,
@@ -205,7 +210,7 @@ class Worker:
                 status=DeliveryStatus.DELIVERED, delivered_at=now, lease_until=None,
                 last_status_code=outcome.status_code, last_error="",
             ):
-                count_delivery(delivery, delivered=True)
+                count_outcome(delivery, delivered=True)
             return
         dead = delivery.attempts >= self.max_attempts
         if mine.update(
@@ -213,7 +218,7 @@ class Worker:
             next_attempt_at=now if dead else now + datetime.timedelta(seconds=backoff_seconds(delivery.attempts)),
             lease_until=None, last_status_code=outcome.status_code, last_error=outcome.error,
         ):
-            count_delivery(delivery, delivered=False)
+            count_outcome(delivery, delivered=False)
         logger.warning(
             "Delivery %s to %s failed (attempt %s%s): %s", delivery.pk, delivery.destination.target,
             delivery.attempts, ", dead-lettered" if dead else "", outcome.error,
@@ -235,11 +240,81 @@ class Worker:
                         self.finish(delivery, outcome)
         return len(attempted)
 
-    def run_forever(self, poll_seconds: float = 2.0, stop: threading.Event | None = None) -> None:
-        stop = stop or threading.Event()
-        while not stop.is_set():
-            if not self.run_once(stop):
-                stop.wait(poll_seconds)
+
+# --- after a commit: sending without holding up whoever made the change --------------
+
+_kick_lock = threading.Lock()
+_kick_state = {"pending": False, "running": False}
+
+
+def send_soon() -> None:
+    """Have the deliveries just committed sent, never inside the request or
+    command that committed them (a partner answering in ten seconds must not
+    make an editor wait ten seconds). With a task queue the delivery task is
+    queued for ``task_worker``; with the immediate backend (no queue: ``make
+    demo``, tests) one background thread per process sends them. Either way
+    ``deliver_feeds`` sends whatever is still due and every retry."""
+    if not isinstance(deliver_feeds_task.get_backend(), ImmediateBackend):
+        deliver_feeds_task.enqueue()
+        return
+    with _kick_lock:
+        _kick_state["pending"] = True
+        if _kick_state["running"]:
+            return  # the running thread takes this batch too
+        _kick_state["running"] = True
+    threading.Thread(target=_send_in_background, name="deliver-soon", daemon=True).start()
+
+
+def _send_in_background() -> None:
+    while True:
+        with _kick_lock:
+            if not _kick_state["pending"]:
+                _kick_state["running"] = False
+                return
+            _kick_state["pending"] = False
+        try:
+            Worker().run_once()
+        except Exception:  # what is left is sent by deliver_feeds once the leases expire
+            logger.exception("Sending pushes in the background failed")
+        finally:
+            connection.close()
+
+
+@task()
+def deliver_feeds_task() -> int:
+    """Send every push delivery that is due now; returns how many were attempted."""
+    return Worker().run_once()
+
+
+# --- telling analytics ------------------------------------------------------------
+
+
+def count_outcome(delivery: Delivery, delivered: bool) -> None:
+    """Tell analytics about one push attempt's outcome, with the dimensions
+    of the item it carried (the page or asset if it still exists, else the
+    feed entry's kind and language) and the feed as its detail. Runs in the
+    worker's transaction; counting never stops a delivery."""
+    metric = Metric.PUSH_DELIVERY if delivered else Metric.PUSH_FAILURE
+    try:
+        count_safely(item_hit(delivery.feed_id, delivery.item_key, metric).with_detail(delivery.feed.slug))
+    except Exception:
+        logger.exception("Could not count the outcome of delivery %s", getattr(delivery, "pk", None))
+
+
+def item_hit(feed_id: int, item_key: str, metric: str) -> Hit:
+    """The analytics dimensions of the item a feed entry names."""
+    space, pk = split_key(item_key)
+    if space == PAGE:
+        page = Page.objects.filter(pk=pk).select_related("locale").specific().first()
+        if page is not None:
+            return page_hit(page, metric)
+    models = {IMAGE: LaoCaiImage, MEDIA: MediaAsset}
+    if space in models:
+        asset = models[space].objects.filter(pk=pk).first()
+        if asset is not None:
+            return asset_hit(asset, metric)
+    entry = FeedEntry.objects.filter(feed_id=feed_id, item_key=item_key).values("kind", "locale").first() or {}
+    return Hit(metric=metric, kind=entry.get("kind", ""), locale=entry.get("locale", ""))
 
 
 def retry_now(delivery: Delivery) -> bool:

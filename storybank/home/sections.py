@@ -9,15 +9,14 @@ from django.http import HttpRequest
 from wagtail.models import Page
 
 from storybank.core.visibility import public_pages
+from storybank.culture.models import CultureEntryPage, CultureIndexPage
 from storybank.governance.highlights import weekly_highlights
+from storybank.products.models import OCOPIndexPage, OCOPProductPage
+from storybank.stories.models import StoryIndexPage, StoryPage
 
 
 def locale_sections(home: Page) -> dict[str, Page]:
     """The home page's live public index pages by kind: ``stories``, ``products``, ``culture``."""
-    from storybank.culture.models import CultureIndexPage
-    from storybank.products.models import OCOPIndexPage
-    from storybank.stories.models import StoryIndexPage
-
     kinds = {StoryIndexPage: "stories", OCOPIndexPage: "products", CultureIndexPage: "culture"}
     sections: dict[str, Page] = {}
     for child in public_pages(home.get_children()).specific().order_by("path"):
@@ -28,10 +27,6 @@ def locale_sections(home: Page) -> dict[str, Page]:
 
 
 def home_context(home: Page, request: HttpRequest) -> dict[str, Any]:
-    from storybank.culture.models import CultureEntryPage
-    from storybank.products.models import OCOPProductPage
-    from storybank.stories.models import StoryPage
-
     locale = home.locale
     sections = locale_sections(home)
     stories = public_pages(StoryPage.objects.filter(locale=locale))
