@@ -399,7 +399,9 @@ def main() -> None:
     hook = receiver.serve()
     hook_url = f"http://127.0.0.1:{hook.server_address[1]}/hook"
     env = environment(args, workdir, port=port)
-    prepare_env = environment(args, workdir, settings="storybank.settings.base", port=port)
+    # load_demo refuses the production settings (its users have a published password): the throw-away
+    # database is prepared with the development settings, on the same files, as bench/site.py does.
+    prepare_env = environment(args, workdir, settings="storybank.settings.dev", port=port)
     if args.opensearch:
         opensearch(args, "start")
 

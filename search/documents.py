@@ -359,7 +359,7 @@ def _asset_entries(asset: Any, object_type: str) -> list[IndexEntry]:
                 is_public=is_public,
                 public_until=end_of_rights(asset.rights_expire_on),
                 rights_expire_on=asset.rights_expire_on,
-                status="public" if is_public else "restricted",
+                status="public" if is_public else ("draft" if asset.awaiting_review else "restricted"),
             )
         )
     return entries

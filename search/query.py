@@ -65,6 +65,10 @@ class SearchQuery:
     per_page: int = 20
     #: Editors in the admin also see drafts, withdrawn and rights-expired items.
     include_unpublished: bool = False
+    #: With ``include_unpublished``, the items whose non-public state the asker may
+    #: see, as ``(("page", (ids…)), ("image", (ids…)), …)``; None means every item.
+    #: Other items still show when public (a contributor sees their unit's drafts only).
+    private_scope: tuple[tuple[str, tuple[int, ...]], ...] | None = None
     #: Compute facet counts (the suggest endpoint does not need them).
     facets: bool = True
     #: Match words in titles only (as-you-type suggestions complete titles).

@@ -63,7 +63,7 @@ def test_each_worker_health_check_reads_its_own_heartbeat():
 def test_the_schedule_runs_real_commands_including_the_issue_s_jobs():
     commands = get_commands()
     scheduled = {shlex.split(job["command"])[0] for job in settings.OPERATIONS_SCHEDULE.values()}
-    assert {"publish_scheduled", "reconcile_feeds", "withdraw_expired_assets"} <= scheduled
+    assert {"publish_scheduled", "reconcile_feeds", "withdraw_expired_assets", "purge_parked_uploads"} <= scheduled
     assert scheduled <= set(commands), scheduled - set(commands)
     for job in settings.OPERATIONS_SCHEDULE.values():
         assert bool(job.get("every")) != bool(job.get("cron")), job

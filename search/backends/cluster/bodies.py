@@ -300,6 +300,11 @@ def search_body(query: SearchQuery, now: datetime.datetime) -> dict[str, Any]:
         boolean["must_not"] = [clause_query(clause, query.titles_only) for clause in parsed.negative]
     if not query.include_unpublished:
         boolean["filter"] = visibility_filters(now)
+    elif query.private_scope is not None:
+        scope = [{"bool": {"filter": [{"term": {"object_type": object_type}}, {"terms": {"object_id": list(ids)}}]}}
+                 for object_type, ids in query.private_scope if ids]
+        boolean["filter"] = [{"bool": {"should": [{"bool": {"filter": visibility_filters(now)}}, *scope],
+                                       "minimum_should_match": 1}}]
     active = query.filters()
     body: dict[str, Any] = {
         "query": {"bool": boolean} if boolean else {"match_all": {}},

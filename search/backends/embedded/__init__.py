@@ -157,15 +157,16 @@ class EmbeddedBackend(SearchBackend):
             if view.state != current:
                 writer.catch_up(self.index, max_changes=settings.SEARCH_INDEX_PENDING_LIMIT)
                 view = self.index.view(current)
+            scope = self._scope(query, cursor)
             if view.state == current:
-                result = tantivy_index.answer(view.searcher, Plan(query, now), first=query.offset,
+                result = tantivy_index.answer(view.searcher, Plan(query, now, scope=scope), first=query.offset,
                                               limit=query.per_page)
                 page = result.ranked
             else:
                 pending = self._pending(view.state, current, cursor)
                 if pending is None:
                     return None
-                result = self._answer_with_pending(view.searcher, query, now, pending, cursor)
+                result = self._answer_with_pending(view.searcher, Plan(query, now, scope=scope), pending, cursor)
                 page = result.ranked[query.offset:end]
             scored = query.effective_sort == "relevance"
             hits = store.hits([(doc_id, key if scored else 0.0) for doc_id, key in page], query, cursor)
@@ -180,14 +181,23 @@ class EmbeddedBackend(SearchBackend):
         return changed if len(changed) <= settings.SEARCH_INDEX_PENDING_LIMIT else None
 
     @staticmethod
-    def _answer_with_pending(searcher: Any, query: SearchQuery, now: Any, pending: set[int], cursor: Any) -> Answer:
+    def _scope(query: SearchQuery, cursor: Any) -> list[int]:
+        """The documents of ``query.private_scope``'s objects (the admin's search for a contributor)."""
+        if not query.include_unpublished or query.private_scope is None:
+            return []
+        return [doc_id for batch in store.document_ids(query.private_scope, cursor) for doc_id in batch]
+
+    @staticmethod
+    def _answer_with_pending(searcher: Any, plan: Plan, pending: set[int], cursor: Any) -> Answer:
         """The index without ``pending`` plus an in-memory index of their current rows, merged."""
+        query, now = plan.query, plan.now
         end = query.offset + query.per_page
-        main = tantivy_index.answer(searcher, Plan(query, now, excluded=sorted(pending)), first=0, limit=end)
+        main = tantivy_index.answer(searcher, Plan(query, now, excluded=sorted(pending), scope=plan.scope), first=0,
+                                    limit=end)
         rows = list(store.index_rows(pending, cursor))
         if not rows:
             return main
-        extra = tantivy_index.answer(tantivy_index.memory_index(rows), Plan(query, now), first=0, limit=end)
+        extra = tantivy_index.answer(tantivy_index.memory_index(rows), plan, first=0, limit=end)
         facets = {name: dict(values) for name, values in main.facets.items()}
         for name, values in extra.facets.items():
             for value, count in values.items():

@@ -190,16 +190,23 @@ class Plan:
     query: SearchQuery
     now: datetime.datetime
     excluded: Sequence[int] = ()
+    #: With ``query.private_scope``: the documents whose non-public state the asker may see.
+    scope: Sequence[int] = ()
     base: list[tuple[Any, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         words = text_query(self.query)
         if words is not None:
             self.base.append((OCCUR.Must, words))
-        if self.query.include_unpublished:
-            self.base.append((OCCUR.MustNot, Q.term_query(SCHEMA, "state", True)))
-        else:
+        if not self.query.include_unpublished:
             self.base += visibility_queries(self.now)
+        elif self.query.private_scope is None:
+            self.base.append((OCCUR.MustNot, Q.term_query(SCHEMA, "state", True)))
+        else:  # public now, or in the asker's scope (never the state document: it is not public)
+            visible = [(OCCUR.Should, Q.boolean_query(visibility_queries(self.now)))]
+            if self.scope:
+                visible.append((OCCUR.Should, Q.term_set_query(SCHEMA, "id", list(self.scope))))
+            self.base.append((OCCUR.Must, Q.const_score_query(Q.boolean_query(visible), 0.0)))
         if self.excluded:
             self.base.append((OCCUR.MustNot, Q.term_set_query(SCHEMA, "id", list(self.excluded))))
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,23 +85,28 @@ def _next_write(cursor: Any) -> tuple[int, int]:
     return cursor.fetchone()[0], generation
 
 
+def document_ids(by_type: Iterable[tuple[str, Sequence[int]]], cursor: Any) -> Iterator[list[int]]:
+    """Ids of the documents of the objects ``by_type`` ((object_type, object ids) pairs), in batches."""
+    for object_type, ids in by_type:
+        for chunk in chunks(list(ids), BATCH):
+            cursor.execute(
+                f"SELECT id FROM {DOC} WHERE object_type = %s AND object_id IN ({placeholders(chunk)})",
+                [object_type, *chunk],
+            )
+            yield [row[0] for row in cursor.fetchall()]
+
+
 def _delete(keys: list[ObjectKey], cursor: Any) -> list[int]:
     by_type: dict[str, list[int]] = {}
     for object_type, object_id in keys:
         by_type.setdefault(object_type, []).append(object_id)
     removed: list[int] = []
-    for object_type, ids in by_type.items():
-        for chunk in chunks(ids, BATCH):
-            cursor.execute(
-                f"SELECT id FROM {DOC} WHERE object_type = %s AND object_id IN ({placeholders(chunk)})",
-                [object_type, *chunk],
-            )
-            doc_ids = [row[0] for row in cursor.fetchall()]
-            if doc_ids:
-                cursor.execute(f"DELETE FROM {TEXT} WHERE document_id IN ({placeholders(doc_ids)})", doc_ids)
-                cursor.execute(f"DELETE FROM {FACET} WHERE document_id IN ({placeholders(doc_ids)})", doc_ids)
-                cursor.execute(f"DELETE FROM {DOC} WHERE id IN ({placeholders(doc_ids)})", doc_ids)
-                removed.extend(doc_ids)
+    for doc_ids in document_ids(by_type.items(), cursor):
+        if doc_ids:
+            cursor.execute(f"DELETE FROM {TEXT} WHERE document_id IN ({placeholders(doc_ids)})", doc_ids)
+            cursor.execute(f"DELETE FROM {FACET} WHERE document_id IN ({placeholders(doc_ids)})", doc_ids)
+            cursor.execute(f"DELETE FROM {DOC} WHERE id IN ({placeholders(doc_ids)})", doc_ids)
+            removed.extend(doc_ids)
     return removed
 
 

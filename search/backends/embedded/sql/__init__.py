@@ -96,13 +96,27 @@ class SearchPlan:
     dialect: SqliteDialect | PostgresDialect
     now: Any
 
-    def visibility(self, alias: str = "d") -> Where:
-        where = Where()
+    def visibility(self, alias: str = "d", id_column: str = "id") -> Where:
         if not self.query.include_unpublished:
-            now = connection.ops.adapt_datetimefield_value(self.now)
-            where.add(f"{alias}.is_public = %s", [True])
-            where.add(f"({alias}.public_from IS NULL OR {alias}.public_from <= %s)", [now])
-            where.add(f"({alias}.public_until IS NULL OR {alias}.public_until > %s)", [now])
+            return self.public(alias)
+        if self.query.private_scope is None:
+            return Where()
+        public = self.public(alias)
+        scope = Where()
+        scope.parts = ["(" + " OR ".join(f"(object_type = %s AND object_id IN ({placeholders(ids)}))"
+                                         for _type, ids in self.query.private_scope if ids) + ")"]
+        scope.params = [value for object_type, ids in self.query.private_scope if ids for value in (object_type, *ids)]
+        if not scope.params:
+            return public
+        return Where([f"(({public.sql}) OR {alias}.{id_column} IN (SELECT id FROM {DOC} WHERE {scope.sql}))"],
+                     [*public.params, *scope.params])
+
+    def public(self, alias: str) -> Where:
+        now = connection.ops.adapt_datetimefield_value(self.now)
+        where = Where()
+        where.add(f"{alias}.is_public = %s", [True])
+        where.add(f"({alias}.public_from IS NULL OR {alias}.public_from <= %s)", [now])
+        where.add(f"({alias}.public_until IS NULL OR {alias}.public_until > %s)", [now])
         return where
 
     def text_membership(self, alias: str = "d") -> Where:
@@ -271,7 +285,7 @@ class SearchPlan:
             for names in multi_groups:
                 others = [name for name in MULTI_VALUED_FACETS if name not in names]
                 where = (
-                    self.visibility("fv") + self.filters(single, alias="fv")
+                    self.visibility("fv", id_column="document_id") + self.filters(single, alias="fv")
                     + self.filters(others, alias="fv", id_column="document_id")
                 )
                 branches.append((values.format(source=f"{FACET} fv", names=placeholders(names), where=where.sql),
@@ -385,7 +399,7 @@ def _cache_key(query: SearchQuery, cursor: Any) -> str:
     row = cursor.fetchone()
     signature = repr((
         query.text, sorted((name, tuple(map(str, values))) for name, values in query.filters().items()),
-        query.effective_sort, query.facets, query.include_unpublished, query.titles_only,
+        query.effective_sort, query.facets, query.include_unpublished, query.private_scope, query.titles_only,
         connection.settings_dict["NAME"],
     ))
     digest = hashlib.sha256(signature.encode("utf-8")).hexdigest()[:32]
