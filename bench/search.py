@@ -16,6 +16,12 @@ rate and the median and 95th percentile latency per shape and overall:
 cold (the facet cache off, as for a query nobody asked since the index last
 changed) and warm (the same query again, facet counts from the cache).
 
+Before that table it builds a plain tantivy index of the same items
+(``tantivy_reference.py``: the yardstick of issue 18) and runs every shape
+through the project's search and the reference alternately, printing p50
+and p95 of each, their ratio (wall clock and the process's CPU time) and
+whether totals and facet counts agree.
+
 With ``--engine opensearch`` (or ``elasticsearch``) the same items are also
 indexed into a throw-away alias of that cluster (deleted at the end), and the
 same shapes run through the cluster backend: its indexing rate, median and
@@ -31,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import itertools
 import os
 import random
 import statistics
@@ -39,6 +46,7 @@ import time
 from pathlib import Path
 
 from common import percentile  # also puts the repository on the import path
+from tantivy_reference import TantivyReference
 
 # --- synthetic text ----------------------------------------------------------------------
 VI_COMMON = (
@@ -111,12 +119,12 @@ class TextGenerator:
             dict.fromkeys("".join(rng.choice(letters) for _ in range(rng.randint(4, 9))) for _ in range(6000))
         )
         self.vi_words = VI_COMMON + VI_CONTENT + self.vi_tail
-        self.vi_weights = zipf_weights(len(self.vi_words))
+        self.vi_weights = list(itertools.accumulate(zipf_weights(len(self.vi_words))))  # cumulative: same draws, faster
         self.en_words = EN_COMMON + EN_CONTENT + self.en_tail
-        self.en_weights = zipf_weights(len(self.en_words))
+        self.en_weights = list(itertools.accumulate(zipf_weights(len(self.en_words))))
         self.zh_tail = list(dict.fromkeys(rng.choice(ZH_CHARS) + rng.choice(ZH_CHARS) for _ in range(8000)))
         self.zh_words = ZH_COMMON + ZH_WORDS + self.zh_tail
-        self.zh_weights = zipf_weights(len(self.zh_words))
+        self.zh_weights = list(itertools.accumulate(zipf_weights(len(self.zh_words))))
         units = ["Báo Lào Cai", "Sở Văn hóa, Thể thao và Du lịch", "Sở Công Thương", "Đài PT-TH Lào Cai",
                  "UBND xã Y Tý", "Ban Quản lý Khu kinh tế", "TTXVN", "Báo Nhân Dân", "VnExpress", "Cổng TTĐT tỉnh"]
         self.credits = [f"Ảnh: {rng.choice(self.vi_tail).title()} {rng.choice(self.vi_tail).title()} / "
@@ -124,10 +132,10 @@ class TextGenerator:
 
     def words(self, language: str, count: int) -> str:
         if language == "zh-hans":
-            return "".join(self.rng.choices(self.zh_words, self.zh_weights, k=count)) + "。"
+            return "".join(self.rng.choices(self.zh_words, cum_weights=self.zh_weights, k=count)) + "。"
         if language == "vi":
-            return " ".join(self.rng.choices(self.vi_words, self.vi_weights, k=count)) + "."
-        return " ".join(self.rng.choices(self.en_words, self.en_weights, k=count)) + "."
+            return " ".join(self.rng.choices(self.vi_words, cum_weights=self.vi_weights, k=count)) + "."
+        return " ".join(self.rng.choices(self.en_words, cum_weights=self.en_weights, k=count)) + "."
 
     def title(self, language: str) -> str:
         text = self.words(language, self.rng.randint(4, 9)).rstrip(".。")
@@ -178,11 +186,12 @@ def synthetic_entries(count: int, seed: int = 2026):
         )
 
 
-def index_synthetic(backend, count: int, seed: int) -> float:
-    """Write ``count`` synthetic items into ``backend`` in batches of 1000; the seconds it took."""
+def index_synthetic(backend, count: int, seed: int, entries: list | None = None) -> float:
+    """Write ``count`` synthetic items (``entries`` when already generated)
+    into ``backend`` in batches of 1000; the seconds it took."""
     started = time.perf_counter()
     batch: list = []
-    for entry in synthetic_entries(count, seed):
+    for entry in entries if entries is not None else synthetic_entries(count, seed):
         batch.append(entry)
         if len(batch) == 1000:
             backend.replace([], batch)
@@ -265,12 +274,21 @@ def main() -> None:
     print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']}), backend: {backend.name}", flush=True)
 
     existing = SearchDocument.objects.count()
+    reference = TantivyReference(var_dir / "tantivy-reference")
+    reference_marker = var_dir / "tantivy-reference.items"
+    entries: list = []
+    reference_ready = reference_marker.exists() and reference_marker.read_text() == f"{args.items} {args.seed}"
+    if existing != args.items or not reference_ready:
+        started = time.perf_counter()
+        entries = list(synthetic_entries(args.items, args.seed))
+        print(f"Generated {args.items} synthetic items in {time.perf_counter() - started:.1f} s", flush=True)
     if existing != args.items:
         if existing:
             print(f"Emptying {existing} documents left from an earlier run…")
             backend.remove(sorted(set(SearchDocument.objects.values_list("object_type", "object_id"))))
         print(f"Indexing {args.items} synthetic items…", flush=True)
-        indexed = index_synthetic(backend, args.items, args.seed)
+        with backend.bulk():  # as search_reindex: rows in committed batches, then the tantivy index in one go
+            indexed = index_synthetic(backend, args.items, args.seed, entries)
         optimize_started = time.perf_counter()
         backend.optimize()
         optimized = time.perf_counter() - optimize_started
@@ -278,8 +296,20 @@ def main() -> None:
               f"(then {optimized:.1f} s to optimise the index)")
     else:
         print(f"Re-using the {existing} indexed items in {var_dir}")
+    if not reference_ready:
+        started = time.perf_counter()
+        reference.build(entries)
+        reference_marker.write_text(f"{args.items} {args.seed}")
+        print(f"Tantivy reference: indexed {args.items} items in {time.perf_counter() - started:.1f} s")
+    del entries
+    reference.open()
+    print(f"Index sizes: this project's tantivy index {directory_size(backend.index.path) / 1e6:.1f} MB, "
+          f"the reference {reference.size() / 1e6:.1f} MB")
 
     from django.conf import settings
+
+    settings.SEARCH_FACET_CACHE_SECONDS = 0
+    compare_with_reference(backend, reference, args.repeat)
 
     print(f"Load average before the queries: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     print(f"\n{'':44} {'':>8} {'cold (no facet cache)':>30} {'warm (facet cache)':>19}")
@@ -374,6 +404,57 @@ def compare_with_cluster(engine: str, url: str, items: int, seed: int, repeat: i
               f"{settings.SEARCH_CLUSTER_REPLICAS}.")
     finally:
         cluster.drop()
+
+
+def compare_with_reference(backend, reference: TantivyReference, repeat: int) -> None:
+    """Each shape through the project's search (``search.service.search``, as
+    the page and the API call it) and through the plain tantivy reference,
+    alternately so both see the same machine load, facet cache off: p50 and
+    p95 of each and their ratio (wall clock, and the process's CPU time, which
+    other processes on the machine do not inflate), and whether totals and
+    facet counts agree."""
+    from django.utils import timezone
+
+    from search.query import SearchQuery
+    from search.service import search
+
+    print(f"\nAgainst tantivy (issue 18): {repeat} runs of each shape, alternating; ratio = project ÷ tantivy")
+    print(f"{'shape':36} {'results':>7} {'project p50':>11} {'p95':>6} {'tantivy p50':>11} {'p95':>6} "
+          f"{'ratio p50':>9} {'p95':>5} {'CPU ratio p50':>13} {'p95':>5}  agree")
+    agreed, ratios, cpu_ratios = 0, [], []
+    for label, params in QUERY_SHAPES:
+        query = SearchQuery(**params)
+        raw = backend.search(query)
+        total, facets, _page = reference.search(query, timezone.now())
+        same = raw.total == total and nonzero(raw.facets) == nonzero(facets)
+        agreed += same
+        timings: dict[str, list[float]] = {"ours": [], "theirs": [], "ours CPU": [], "theirs CPU": []}
+        for _ in range(repeat):
+            for name, run in (("ours", lambda query=query: search(query)),
+                              ("theirs", lambda query=query: reference.search(query, timezone.now()))):
+                started, started_cpu = time.perf_counter(), time.process_time()
+                run()
+                timings[name].append((time.perf_counter() - started) * 1000)
+                timings[f"{name} CPU"].append((time.process_time() - started_cpu) * 1000)
+        p50 = {name: statistics.median(values) for name, values in timings.items()}
+        p95 = {name: percentile(values, 0.95) for name, values in timings.items()}
+        ratios.append(p50["ours"] / p50["theirs"])
+        cpu_ratios.append(p50["ours CPU"] / max(p50["theirs CPU"], 0.001))
+        print(f"{label[:36]:36} {raw.total:>7} {p50['ours']:>11.2f} {p95['ours']:>6.2f} {p50['theirs']:>11.2f} "
+              f"{p95['theirs']:>6.2f} {ratios[-1]:>9.2f} {p95['ours'] / p95['theirs']:>5.2f} {cpu_ratios[-1]:>13.2f} "
+              f"{p95['ours CPU'] / max(p95['theirs CPU'], 0.001):>5.2f}  {'yes' if same else 'NO'}")
+    print(f"Totals and facet counts agree on {agreed} of {len(QUERY_SHAPES)} shapes. Ratio p50: median "
+          f"{statistics.median(ratios):.2f}, worst {max(ratios):.2f}; CPU: median {statistics.median(cpu_ratios):.2f}, "
+          f"worst {max(cpu_ratios):.2f}.")
+
+
+def nonzero(facets: dict) -> dict:
+    return {name: {value: count for value, count in values.items() if count} for name, values in facets.items()
+            if any(values.values())}
+
+
+def directory_size(path: Path) -> int:
+    return sum(child.stat().st_size for child in Path(path).iterdir() if child.is_file()) if Path(path).exists() else 0
 
 
 def ensure_postgres_database(url: str) -> None:

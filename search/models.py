@@ -9,6 +9,9 @@ that a search touches only these tables.
   step by database triggers (migration ``0002_fulltext``).
 * ``SearchFacetValue`` holds the values of the multi-valued facets (ethnic
   groups, places) so they can be counted and filtered with an index.
+* ``SearchIndexState`` and ``SearchChange`` order the writes and log which
+  documents each one changed, so the tantivy index under ``var/`` (built from
+  these rows) knows what it has not applied yet.
 
 The Elasticsearch backend does not use these tables.
 """
@@ -146,12 +149,34 @@ class SearchFacetValue(FacetFields):
 class SearchIndexState(models.Model):
     """One row: ``generation`` takes a new random value with every write to the
     embedded index, inside the writing transaction. Cached facet counts are
-    keyed by it, so a cache entry never outlives the data it was computed from."""
+    keyed by it, so a cache entry never outlives the data it was computed from.
+
+    ``sequence`` counts those writes. The first statement of every write
+    increments it, so the row stays locked until the write commits: writes
+    therefore commit in ``sequence`` order, and the search index under
+    ``var/`` can record how far it has applied them (``SearchChange``)."""
 
     generation = models.BigIntegerField(default=0)
+    sequence = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("search index state")
 
     def __str__(self) -> str:
         return f"generation {self.generation}"
+
+
+class SearchChange(models.Model):
+    """A document added or removed by write ``sequence`` (one row without a
+    document marks the write itself). The tantivy index applies these rows
+    after commit; until it has, searches leave those documents to the database."""
+
+    sequence = models.BigIntegerField(db_index=True)
+    generation = models.BigIntegerField()
+    document_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        verbose_name = _("search change")
+
+    def __str__(self) -> str:
+        return f"{self.sequence}: {self.document_id}"

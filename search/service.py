@@ -7,6 +7,7 @@ facet counts into labelled, ordered facets in the active language.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -156,18 +157,24 @@ def _fixed_values(name: str) -> list[str]:
 
 
 def _facet_value_labels(counts: FacetCounts) -> dict[str, dict[str, str]]:
-    labels: dict[str, dict[str, str]] = {
+    labels = {name: dict(values) for name, values in _fixed_labels(get_language() or settings.LANGUAGE_CODE).items()}
+    for name, model in zip(("ethnic_group", "place"), LABELLED_TERMS, strict=True):
+        slugs = list(counts.get(name, {}))
+        if slugs:
+            labels[name] = _taxonomy_labels(model, slugs)
+    return labels
+
+
+@functools.lru_cache(maxsize=32)
+def _fixed_labels(language: str) -> dict[str, dict[str, str]]:
+    """Labels of the values fixed in code, per interface language (they change only with a deployment)."""
+    return {
         "kind": {**{value: str(label) for value, label in ContentKind.choices},
                  **{value: str(label) for value, label in SITE_PAGE_KINDS.items()}},
         "pillar": {value: str(label) for value, label in Pillar.choices},
         "licence": {value: str(label) for value, label in Licence.choices},
         "locale": {code: get_language_info(code)["name_local"] for code, _name in settings.LANGUAGES},
     }
-    for name, model in zip(("ethnic_group", "place"), LABELLED_TERMS, strict=True):
-        slugs = list(counts.get(name, {}))
-        if slugs:
-            labels[name] = _taxonomy_labels(model, slugs)
-    return labels
 
 
 def _taxonomy_labels(model: type, slugs: list[str]) -> dict[str, str]:

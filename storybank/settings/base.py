@@ -273,6 +273,14 @@ SEARCH_AWS_SERVICE = os.environ.get("SEARCH_AWS_SERVICE", "es")
 SEARCH_FACET_CACHE_SECONDS = int(os.environ.get("SEARCH_FACET_CACHE_SECONDS", "300"))
 # SQLite reads the embedded index through memory-mapped I/O (bytes; 0 turns it off).
 SEARCH_SQLITE_MMAP_SIZE = int(os.environ.get("SEARCH_SQLITE_MMAP_SIZE", str(512 * 1024 * 1024)))
+# The embedded backend's tantivy index (one folder per database); see search/backends/embedded/.
+SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search-index"))
+# Seconds a committed write waits for another process's writer before leaving its change to the next one.
+SEARCH_INDEX_WRITE_WAIT = float(os.environ.get("SEARCH_INDEX_WRITE_WAIT", "5"))
+# Documents a search matches in memory while the index applies them; more, and the database answers.
+SEARCH_INDEX_PENDING_LIMIT = int(os.environ.get("SEARCH_INDEX_PENDING_LIMIT", "2000"))
+# A missing or foreign index is rebuilt while the search waits up to this many documents (else by the task worker).
+SEARCH_INDEX_INLINE_REBUILD = int(os.environ.get("SEARCH_INDEX_INLINE_REBUILD", "20000"))
 
 
 # --- media_pipeline/ -------------------------------------------------------

@@ -11,6 +11,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A fresh media folder per test run, so runs never see each other's files.
 # (A server or worker a test starts is handed the test's folder in TEST_MEDIA_ROOT.)
 MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT") or Path(tempfile.gettempdir()) / f"laocai-test-media-{os.getpid()}")
+# The search index too (a test's subprocesses are handed the parent's in SEARCH_INDEX_DIR).
+SEARCH_INDEX_DIR = Path(
+    os.environ.get("SEARCH_INDEX_DIR") or Path(tempfile.gettempdir()) / f"laocai-test-search-index-{os.getpid()}"
+)
 if TASKS_BACKEND != "database":  # a task worker a test starts is given TASKS_BACKEND=database  # noqa: F405
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # make test sets OPENSEARCH_URL for the live search suite, which switches to the cluster

@@ -56,12 +56,13 @@ class Process:
 
 
 def environment(**overrides: str) -> dict[str, str]:
-    """The test's settings, database, media and heartbeat folders, for a subprocess."""
+    """The test's settings, database, media, search index and heartbeat folders, for a subprocess."""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "storybank.settings.test",
         "DATABASE_URL": database_url(),
         "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "SEARCH_INDEX_DIR": str(settings.SEARCH_INDEX_DIR),
         "OPERATIONS_HEARTBEAT_DIR": str(settings.OPERATIONS_HEARTBEAT_DIR),
         "PYTHONUNBUFFERED": "1",
         **overrides,

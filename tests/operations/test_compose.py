@@ -67,3 +67,14 @@ def test_the_schedule_runs_real_commands_including_the_issue_s_jobs():
     assert scheduled <= set(commands), scheduled - set(commands)
     for job in settings.OPERATIONS_SCHEDULE.values():
         assert bool(job.get("every")) != bool(job.get("cron")), job
+
+
+def test_every_process_of_the_app_shares_the_embedded_search_index():
+    """Without a cluster the tantivy index is written by whichever process
+    changed content and searched by all (issue 18): one volume for all of them."""
+    index_dir = COMPOSE["x-app-environment"]["SEARCH_INDEX_DIR"]
+    for name in ("app", "tasks", "pusher", "scheduler"):
+        service = SERVICES[name]
+        assert service["environment"]["SEARCH_INDEX_DIR"] == index_dir, name
+        assert f"search-index:{index_dir}" in service.get("volumes", []), name
+    assert "search-index" in COMPOSE["volumes"]

@@ -88,6 +88,23 @@ def require_cluster(engine: str) -> str:
     return url
 
 
+@pytest.fixture(autouse=True)
+def _embedded_answers_from_its_index(request):
+    """Every embedded search of these tests is answered by the tantivy index,
+    never by the SQL engine that stands in while the index is unusable (a
+    test that breaks the index on purpose asks for ``database_fallback_allowed``)."""
+    backend = get_backend("embedded")
+    before = backend.fallbacks
+    yield
+    if "database_fallback_allowed" not in request.fixturenames:
+        assert backend.fallbacks == before, "the embedded search fell back to the database"
+
+
+@pytest.fixture
+def database_fallback_allowed():
+    """This test may make the embedded backend answer from the database."""
+
+
 def start_live_backend(engine: str, django_db_blocker) -> ThrowawayClusterBackend:
     """A live backend with the current content indexed; the run fails when the cluster does not answer."""
     from search.documents import iter_objects

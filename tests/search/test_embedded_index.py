@@ -1,0 +1,147 @@
+"""The tantivy index of the embedded backend answers exactly as the database
+does, and an unpublished item leaves results the moment the unpublishing
+commits, even while another process holds the index's writer."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from search.backends import get_backend
+from search.backends.embedded import store, writer
+from search.query import SearchQuery
+from search.service import search
+from storybank.stories.models import StoryPage
+from tests.search.test_api import HOSTILE
+
+pytestmark = pytest.mark.django_db
+
+QUERIES = [
+    {"text": "Fansipan"},
+    {"text": "fansipan"},
+    {"text": "Rượu ngô Bắc Hà"},
+    {"text": "ruou ngo bac ha"},
+    {"text": "dinh fansipan"},
+    {"text": '"ruou ngo"'},
+    {"text": '"ngo ruou"'},
+    {"text": "fansi*"},
+    {"text": "ruộng bậc th*"},
+    {"text": "Lào-Ca*"},  # a phrase whose last word is a prefix
+    {"text": "a" * 200 + "*"},
+    {"text": "梯田"},
+    {"text": "玉米酒"},
+    {"text": "酒"},
+    {"text": "salmon OR cinnamon"},
+    {"text": "Fansipan -cap"},
+    {"text": "-fansipan"},
+    {"text": "terraces", "locale": ("en",)},
+    {"text": "Sa Pa", "kind": ("image",)},
+    {"text": "lễ hội", "kind": ("story", "culture"), "locale": ("vi",)},
+    {"text": "hmong", "ethnic_group": ("hmong", "dao"), "place": ("sa-pa", "bac-ha")},
+    {},
+    {"kind": ("image",)},
+    {"pillar": ("sapa",), "locale": ("vi", "en")},
+    {"licence": ("cc-by-4.0", "gov-reuse")},
+    {"year": (timezone.now().year,)},
+    {"text": "Sa Pa", "sort": "newest"},
+    {"text": "Sa Pa", "sort": "oldest"},
+    {"sort": "oldest", "per_page": 7, "page": 3},
+    {"text": "Lào Cai", "per_page": 5, "page": 2},
+    {"text": "Fansi", "titles_only": True, "facets": False, "per_page": 8},
+    {"text": "Fansipan", "include_unpublished": True},
+    {"text": "zzzyqx"},
+]
+
+
+def nonzero(facets: dict) -> dict:
+    return {name: {value: count for value, count in values.items() if count} for name, values in facets.items()
+            if any(values.values())}
+
+
+def assert_same_answer(query: SearchQuery) -> None:
+    """The index's answer (never the database's fallback) equals the SQL engine's."""
+    backend = get_backend("embedded")
+    from_index = backend.search_index(query)
+    assert from_index is not None, "the tantivy index did not answer"
+    from_database = backend.sql.search(query)
+    assert from_index.total == from_database.total, query
+    assert nonzero(from_index.facets) == nonzero(from_database.facets), query
+    keys = [(hit.object_type, hit.object_id, hit.locale) for hit in from_index.hits]
+    expected = [(hit.object_type, hit.object_id, hit.locale) for hit in from_database.hits]
+    if query.effective_sort != "relevance":  # dates order both the same way (items of one date in any order)
+        assert [hit.date for hit in from_index.hits] == [hit.date for hit in from_database.hits], query
+    elif from_database.total <= query.per_page:
+        assert sorted(keys) == sorted(expected), query
+
+
+@pytest.mark.parametrize("params", QUERIES, ids=lambda params: repr(params)[:60])
+def test_the_index_answers_as_the_database(demo, media, params):
+    assert_same_answer(SearchQuery(**params))
+
+
+def test_hostile_queries_on_the_index(demo):
+    from search.text import QueryError
+
+    for text in HOSTILE:
+        try:
+            query = SearchQuery(text=text)
+        except QueryError:
+            continue
+        assert_same_answer(query)
+
+
+def index_is_current() -> bool:
+    backend = get_backend("embedded")
+    with connection.cursor() as cursor:
+        current = store.read_state(cursor)
+    return backend.index.view(current).state == current
+
+
+def found(text: str, **options) -> list[tuple[str, int]]:
+    return [(hit.object_type, hit.object_id) for hit in search(SearchQuery(text=text, per_page=100, **options)).hits]
+
+
+def test_unpublished_is_gone_at_once_while_another_process_holds_the_writer(demo):
+    backend = get_backend("embedded")
+    story = StoryPage.objects.get(title="Chinh phục Fansipan – nóc nhà Đông Dương")
+    query = SearchQuery(text="Fansipan")
+    assert ("page", story.pk) in found("Fansipan") and index_is_current()
+    with writer.writer_lock(backend.index.path, wait=0) as held:  # the writer is busy elsewhere
+        assert held
+        story.unpublish()
+        assert ("page", story.pk) not in found("Fansipan")
+        assert not index_is_current()  # the index still has it: the search left it to the database
+        assert_same_answer(query)
+
+        story.get_latest_revision().publish()  # back at once too, matched from its new rows
+        assert ("page", story.pk) in found("Fansipan")
+        assert_same_answer(query)
+        assert_same_answer(SearchQuery(text="Fansipan", sort="newest", per_page=3))
+    assert ("page", story.pk) in found("Fansipan")
+    assert index_is_current()  # the first search after the lock was free caught the index up
+
+
+def test_rights_expiry_is_checked_at_query_time_in_the_index(demo):
+    from tests.search.factories import make_image
+
+    image = make_image("Ảnh quyền hạn chế Bát Xát", rights_expire_on=timezone.localdate())
+    assert ("image", image.pk) in found("Bát Xát")
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    assert ("image", image.pk) not in found("Bát Xát", at=tomorrow)
+    assert_same_answer(SearchQuery(text="Bát Xát", at=tomorrow))
+
+
+def test_a_broken_index_is_rebuilt_and_search_never_fails(demo, database_fallback_allowed):
+    backend = get_backend("embedded")
+    assert found("Fansipan") and index_is_current()
+    for path in backend.index.path.iterdir():
+        if path.name != "writer.lock":
+            path.write_bytes(b"not an index")
+    backend.index.forget()
+    query = SearchQuery(text="Fansipan")
+    assert search(query).total == backend.sql.search(query).total > 0  # answered, from wherever it could
+    assert index_is_current()  # small: rebuilt while the search waited
+    assert_same_answer(query)
