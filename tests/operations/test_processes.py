@@ -103,7 +103,8 @@ def test_the_scheduler_runs_every_job_and_lifts_an_embargo(tmp_path):
     embargoed.save_revision().publish()
     embargoed.refresh_from_db()
     assert not embargoed.live  # scheduled, not published
-    every_second = {f"SCHEDULE_{name}_SECONDS": "1" for name in ("PUBLISH", "RECONCILE", "RIGHTS_EXPIRY", "PURGE_PARKED_UPLOADS")}
+    jobs = ("PUBLISH", "RECONCILE", "RIGHTS_EXPIRY", "PURGE_PARKED_UPLOADS")
+    every_second = {f"SCHEDULE_{name}_SECONDS": "1" for name in jobs}
     scheduler = manage("run_scheduler", log=tmp_path / "scheduler.log", SQLITE_BUSY_TIMEOUT_SECONDS="0.5",
                        **every_second)
     try:
