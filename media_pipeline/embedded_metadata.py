@@ -113,7 +113,7 @@ def metadata_fields(image: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     if image.licence_url:
         xmp["Xmp.cc.license"] = image.licence_url
     if page:
-        xmp["Xmp.plus.Licensor"] = ""  # the bag that holds the licensor below
+        xmp["Xmp.plus.Licensor"] = 'type="Seq"'  # PLUS: an ordered list of licensors, ours the first
         xmp["Xmp.plus.Licensor[1]/plus:LicensorURL"] = page
     iptc: dict[str, Any] = {
         "Iptc.Envelope.CharacterSet": IPTC_UTF8,
@@ -137,7 +137,11 @@ def embed_metadata(data: bytes, image: Any) -> bytes:
         file.clear_exif()
         file.modify_xmp(xmp)
         file.modify_iptc(iptc)
-        return file.get_bytes()
+        written = file.get_bytes()
+    # exiv2 drops the whole XMP packet, with a log line only, when it cannot serialise it.
+    if b"photoshop:Credit" not in written:
+        raise ValueError(f"exiv2 wrote no XMP into the rendition of image {image.pk}")
+    return written
 
 
 class CreditsOperation(FilterOperation):

@@ -4,9 +4,6 @@
 from __future__ import annotations
 
 import io
-import json
-import shutil
-import subprocess
 import zipfile
 
 import pytest
@@ -14,21 +11,11 @@ from django.urls import reverse
 
 from media_pipeline.ingest import ingest_image
 from media_pipeline.renditions import render, rendition_bytes
+from tests.exiftool import read_back
 
 from . import files
 
 pytestmark = pytest.mark.django_db
-
-EXIFTOOL = shutil.which("exiftool")
-
-
-def read_back(data: bytes) -> dict:
-    """Every tag exiftool finds in ``data``, keyed ``Group:Tag`` (with language variants)."""
-    assert EXIFTOOL, "the tests need exiftool: apt-get install libimage-exiftool-perl (make system-deps)"
-    shown = subprocess.run([EXIFTOOL, "-j", "-G1", "-struct", "-charset", "iptc=UTF8", "-"], input=data,
-                           capture_output=True, check=True)
-    return json.loads(shown.stdout)[0]
-
 
 def body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
@@ -58,7 +45,7 @@ def test_a_downloaded_rendition_carries_credit_caption_and_rights(photo, client,
     assert tags["XMP-xmpRights:WebStatement"] == "https://creativecommons.org/licenses/by/4.0/"
     assert tags["XMP-cc:License"] == "https://creativecommons.org/licenses/by/4.0/"
     assert tags["XMP-dc:Identifier"] == f"urn:laocai-story:image:{photo.pk}"
-    # LICENSOR: assert tags["XMP-plus:Licensor"][0]["LicensorURL"].endswith(f"/vi/photos/{photo.pk}/")
+    assert tags["XMP-plus:Licensor"][0]["LicensorURL"].endswith(f"/vi/photos/{photo.pk}/")
     if fmt == "jpeg":  # IPTC IIM lives in JPEG's APP13; WebP has no place for it
         assert tags["IPTC:Credit"] == "Ảnh: Nguyễn Thị Hà / Báo Lào Cai"
         assert tags["IPTC:By-line"] == "Nguyễn Thị Hà"
