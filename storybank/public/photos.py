@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import get_language
+from wagtail.images.models import Filter
 from wagtail.models import Page, ReferenceIndex
 
 from media_pipeline.embedded_metadata import permanent_id
@@ -52,12 +53,8 @@ def licence_link(image: LaoCaiImage) -> str:
 
 
 def preset_pixels(image: LaoCaiImage, preset: str) -> tuple[int, int]:
-    """Width and height the preset gives this picture: exact for crops, scaled down (never up) for ``max-``."""
-    width, height = PRESETS[preset].size
-    if PRESETS[preset].spec.startswith("fill-"):
-        return width, height
-    scale = min(1.0, width / max(image.width, 1), height / max(image.height, 1))
-    return max(1, round(image.width * scale)), max(1, round(image.height * scale))
+    """Width and height the preset gives this picture (Wagtail's transform of its filter, as the feeds say)."""
+    return tuple(Filter(PRESETS[preset].spec).get_transform(image).size)
 
 
 def file_size(image: LaoCaiImage, preset: str, fmt: str, branded: bool = False) -> int | None:

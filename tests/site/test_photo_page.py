@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from storybank.assets.models import LaoCaiImage
-from storybank.core.visibility import public_pages
+from storybank.core.visibility import public_pages, usable_assets
 from storybank.stories.models import StoryPage
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +63,11 @@ def test_photo_page_lists_the_stories_that_use_it(client, demo):
     assert f'href="/vi/photos/{story.hero_image_id}/"' in html  # the story's figure opens the photo page
     photo = unescape(client.get(f"/vi/photos/{story.hero_image_id}/").content.decode())
     assert f'<a href="{story.url}">{story.title}</a>' in photo
+
+
+def test_place_photos_open_their_photo_pages(client, demo):
+    place_photo = usable_assets(LaoCaiImage.objects.filter(place__slug="bac-ha")).first()
+    assert f'href="/en/photos/{place_photo.pk}/"' in client.get("/en/places/bac-ha/").content.decode()
 
 
 def test_search_result_opens_the_photo_page_not_the_file(client, terraces):
