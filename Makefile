@@ -57,8 +57,9 @@ services:
 ## Debian's packages the tests use: Chromium for the browser tests (Playwright drives it; no browser
 ## download), the Noto CJK fonts so screenshots of Chinese, Japanese and Korean pages show glyphs, and
 ## ffmpeg so the media pipeline's video path (remux, poster frame) is tested, not only its fallback;
-## unzip and curl for scripts/opensearch.sh (unpacking the node, asking its health).
-SYSTEM_TEST_PACKAGES := chromium fonts-noto-cjk ffmpeg unzip curl
+## unzip and curl for scripts/opensearch.sh (unpacking the node, asking its health); exiftool reads back the
+## metadata the media pipeline writes into downloads (a different reader than the writer, exiv2).
+SYSTEM_TEST_PACKAGES := chromium fonts-noto-cjk ffmpeg unzip curl libimage-exiftool-perl
 system-deps:
 	@missing=""; for package in $(SYSTEM_TEST_PACKAGES); do \
 	  dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \

@@ -32,6 +32,8 @@ from willow.plugins.pillow import PillowImage
 
 from storybank.assets.models import LaoCaiImage
 
+from .embedded_metadata import embed_metadata
+
 
 @dataclass(frozen=True)
 class Preset:
@@ -82,7 +84,7 @@ def filter_spec(preset: str, fmt: str = "jpeg", branded: bool = False) -> str:
     spec = f"{PRESETS[preset].spec}|{FORMATS[fmt]}"
     if branded and PRESETS[preset].social:
         spec += "|brandframe"
-    return spec
+    return spec + "|credits"  # every preset rendition is a download: it carries its credit (embedded_metadata)
 
 
 def render(image: AbstractImage, preset: str, fmt: str = "jpeg", branded: bool = False) -> AbstractRendition:
@@ -132,16 +134,29 @@ class PipelineFilter(Filter):
             for operation in self.filter_operations:
                 willow = operation.run(willow, image, env) or willow
             output_format = env.get("output-format", "png" if willow.has_alpha() else "jpeg")
-            if output_format == "jpeg":
-                if willow.has_alpha():
-                    willow = willow.set_background_color_rgb((255, 255, 255))
-                return willow.save_as_jpeg(output, quality=env.get("jpeg-quality", 82), progressive=True,
-                                           optimize=True)
-            if output_format == "webp":
-                return willow.save_as_webp(output, quality=env.get("webp-quality", 80))
-            if output_format == "png":
-                return willow.save_as_png(output, optimize=True)
-            return willow.save_as_gif(output) if output_format == "gif" else willow.save_as_jpeg(output)
+            saved = self.save(willow, output, output_format, env)
+            if env.get("embed-credits") and output_format in ("jpeg", "webp"):
+                output.seek(0)
+                written = embed_metadata(output.read(), image)
+                output.seek(0)
+                output.truncate()
+                output.write(written)
+                output.seek(0)
+            return saved
+
+    @staticmethod
+    def save(willow: Any, output: Any, output_format: str, env: dict) -> Any:
+        """Encode ``willow`` into ``output`` as ``output_format``."""
+        if output_format == "jpeg":
+            if willow.has_alpha():
+                willow = willow.set_background_color_rgb((255, 255, 255))
+            return willow.save_as_jpeg(output, quality=env.get("jpeg-quality", 82), progressive=True,
+                                       optimize=True)
+        if output_format == "webp":
+            return willow.save_as_webp(output, quality=env.get("webp-quality", 80))
+        if output_format == "png":
+            return willow.save_as_png(output, optimize=True)
+        return willow.save_as_gif(output) if output_format == "gif" else willow.save_as_jpeg(output)
 
     @contextmanager
     def decoded(self, image: AbstractImage, source: Any = None) -> Iterator[tuple[PillowImage, Rect, tuple]]:

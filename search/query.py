@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from search.text import ParsedQuery, QueryError, parse_query
@@ -245,6 +246,16 @@ class SearchHit:
     @property
     def key(self) -> str:
         return f"{self.object_type}:{self.object_id}:{self.locale}"
+
+    @property
+    def page_url(self) -> str:
+        """Where the result card leads: an image to its photo page (in the page's language), not its file."""
+        if self.object_type == "image":
+            try:
+                return reverse("public:photo", args=[self.object_id])
+            except NoReverseMatch:  # the public site's URLs are not mounted
+                pass
+        return self.url
 
     @property
     def licence_label(self) -> str:

@@ -40,6 +40,8 @@ SHAPES: dict[str, Shape] = {
     "card": Shape((400, 800), (3, 2), "(min-width: 64rem) 22rem, (min-width: 40rem) 45vw, 100vw"),
     # Images inside a story's text column.
     "inline": Shape((640, 1024, 1400), None, "(min-width: 48rem) 46rem, 100vw"),
+    # The picture of a photo page, large: its own proportions, up to the wide screen's width.
+    "photo": Shape((640, 1024, 1600, 2400), None, "(min-width: 80rem) 76rem, 100vw"),
     # Gallery tiles and place photos.
     "tile": Shape((400, 800), (4, 3), "(min-width: 64rem) 22rem, (min-width: 40rem) 45vw, 100vw"),
 }

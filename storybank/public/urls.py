@@ -1,4 +1,4 @@
-"""Place pages, inside the language prefix: ``/vi/places/``, ``/en/places/bac-ha/``…"""
+"""Place pages and photo pages, inside the language prefix: ``/vi/places/bac-ha/``, ``/en/photos/12/``…"""
 
 from django.urls import path
 
@@ -9,4 +9,5 @@ app_name = "public"
 urlpatterns = [
     path("places/", views.place_index, name="places"),
     path("places/<slug:slug>/", views.place_detail, name="place"),
+    path("photos/<int:image_id>/", views.photo_detail, name="photo"),
 ]

@@ -1,4 +1,4 @@
-"""Public views that are not Wagtail pages: place pages and the sitemaps."""
+"""Public views that are not Wagtail pages: place pages, photo pages and the sitemaps."""
 
 from __future__ import annotations
 
@@ -9,12 +9,17 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from wagtail.models import Locale, Page, Site
 
+from storybank.assets.models import LaoCaiImage
 from storybank.core.i18n import PageTranslation
+from storybank.core.visibility import is_asset_public, may_download
+from storybank.public import images
+from storybank.public import photos as photo_data
 from storybank.public import places as place_data
 from storybank.public.seo import (
     PageMeta,
@@ -23,6 +28,7 @@ from storybank.public.seo import (
     describe,
     language_name,
     place_url,
+    share_image,
     site_root_url,
 )
 
@@ -129,6 +135,38 @@ def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "osm_url": place_data.openstreetmap_url(place.latitude, place.longitude),
         "geo_uri": place_data.geo_uri(place.latitude, place.longitude), **map_context(),
     })
+
+
+@require_safe
+def photo_detail(request: HttpRequest, image_id: int) -> HttpResponse:
+    """``/<lang>/photos/<id>/``: the picture large, its credit and rights, and the download box.
+    404 for a picture the visitor may not have (press-only to anonymous visitors, withdrawn, awaiting review)."""
+    home = current_home(request)
+    image = (LaoCaiImage.objects.select_related("source_unit", "place").prefetch_related("ethnic_groups")
+             .filter(pk=image_id).first())
+    if image is None or not may_download(request.user, image):
+        raise Http404
+    language = get_language()
+    caption = image.caption_for(language)
+    public = is_asset_public(image)
+    meta = view_meta(request, image.title, caption or image.alt_for(language), noindex=not public)
+    meta.og_type = "article"
+    meta.image = share_image(image, request)
+    web = reverse("press:rendition", args=[image.pk, "web"])
+    meta.jsonld = photo_data.image_object(image, request, meta.canonical, web)
+    response = render(request, "public/photo_detail.html", {
+        "meta": meta, "home": home, "image": image, "caption": caption, "public": public,
+        "picture": images.responsive_img(image, "photo", css_class="photo-picture", loading="eager"),
+        "zoom_url": web, "licence_link": photo_data.licence_link(image),
+        "ethnic_groups": [group.localized_name for group in image.ethnic_groups.all()],
+        "stories": photo_data.stories_using(image), "rows": photo_data.download_rows(image),
+        "original": photo_data.original_download(image),
+        "credit_url": reverse("press:credit", args=[image.pk]) + f"?locale={language}",
+        "place_link": place_url(image.place) if place_data.public_places().filter(pk=image.place_id).exists() else "",
+    })
+    if not public:  # a press-only page is for the signed-in journalist alone
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- sitemaps -----------------------------------------------------------------------------

@@ -47,7 +47,8 @@ def test_presets_are_the_documented_wagtail_specs():
         "thumbnail": "fill-400x300", "web": "max-1600x1600", "facebook": "fill-1200x630",
         "instagram": "fill-1080x1350", "stories": "fill-1080x1920", "youtube": "fill-1280x720",
     }
-    assert filter_spec("facebook", "webp", branded=True) == "fill-1200x630|format-webp|webpquality-80|brandframe"
+    assert filter_spec("facebook", "webp", branded=True) == (
+        "fill-1200x630|format-webp|webpquality-80|brandframe|credits")
     assert "brandframe" not in filter_spec("web", branded=True)  # the frame is for social presets
 
 

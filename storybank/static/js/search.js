@@ -20,3 +20,12 @@
     }, 150);
   });
 })();
+
+/* Phones: the filters below the results are a closed drawer; "Filters" at the top of the results opens it. */
+(function () {
+  var drawer = document.querySelector(".filters-drawer");
+  if (!drawer || !window.matchMedia || window.matchMedia("(min-width: 56rem)").matches) return;
+  drawer.open = false;
+  var jump = document.querySelector(".filters-jump a");
+  if (jump) jump.addEventListener("click", function () { drawer.open = true; });
+})();
