@@ -51,6 +51,10 @@ class AssetMetadata(NormalizedTextMixin, models.Model):
         choices=ConsentStatus.choices, default=ConsentStatus.NOT_APPLICABLE,
     )
     captured_at = models.DateTimeField(_("captured at"), null=True, blank=True)
+    retracted_at = models.DateTimeField(
+        _("retracted at"), null=True, blank=True, editable=False,
+        help_text=_("Set when an editor retracts the asset: it never appears again anywhere."),
+    )
     place = models.ForeignKey(
         Place, verbose_name=_("place"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", limit_choices_to=default_locale_only,
@@ -80,7 +84,7 @@ class AssetMetadata(NormalizedTextMixin, models.Model):
 
     def is_publicly_usable(self, today: datetime.date | None = None) -> bool:
         """May the public, search and partners see this asset right now?"""
-        return not self.rights_expired(today) and not self.consent_missing
+        return not self.rights_expired(today) and not self.consent_missing and self.retracted_at is None
 
     @property
     def is_redistributable(self) -> bool:

@@ -4,9 +4,10 @@ The public site, journalists' search, the API, partner feeds, pushes and
 press downloads all show only items that are live (published and approved
 through their workflow), public (no view restriction on them or an
 ancestor), past their go-live time (embargo) and not expired. Assets must
-also be within their rights period and must not miss the consent of the
-people they show. Every part of the product asks this module rather than
-writing its own filter, so the rule is the same everywhere.
+also be within their rights period, must not miss the consent of the people
+they show and must not have been retracted. Every part of the product asks
+this module rather than writing its own filter, so the rule is the same
+everywhere.
 """
 
 from __future__ import annotations
@@ -47,11 +48,11 @@ def is_page_public(page: Page, *, at: datetime.datetime | None = None) -> bool:
 
 def usable_assets(queryset: QuerySet, *, today: datetime.date | None = None) -> QuerySet:
     """Images or media assets of ``queryset`` that may be shown publicly:
-    rights not expired and consent not missing."""
+    rights not expired, consent not missing, not retracted."""
     today = today or timezone.localdate()
-    return queryset.filter(Q(rights_expire_on__isnull=True) | Q(rights_expire_on__gte=today)).exclude(
-        consent_status=ConsentStatus.MISSING
-    )
+    return queryset.filter(
+        Q(rights_expire_on__isnull=True) | Q(rights_expire_on__gte=today), retracted_at__isnull=True
+    ).exclude(consent_status=ConsentStatus.MISSING)
 
 
 def is_asset_public(asset: Any, *, today: datetime.date | None = None) -> bool:
