@@ -29,10 +29,13 @@ from django_tasks import task
 from storybank.assets.models import LaoCaiImage, MediaAsset
 from storybank.core.signals import content_changed
 
+from .corrections import CORRECTION, correction_of
 from .formats import FRAGMENTS_VERSION, Row, formats, fragment_field, render_fragments
+from .holdings import record_notices
 from .items import BuiltItem, ItemBuilder, item_id, key_for, term_ref, translation_group_keys
 from .models import Delivery, DeliveryStatus, Feed, FeedEntry, FeedHead, PushDestination
 from .push import deliver_feeds_task
+from .retractions import notice_of, owes_retraction_notice, tombstone
 from .selection import selected_keys
 
 logger = logging.getLogger(__name__)
@@ -66,7 +69,8 @@ def reconcile(
         FeedHead.objects.get_or_create(feed=feed)
         FeedHead.objects.select_for_update().filter(feed=feed).first()
         selected = selected_keys(feed, key_list)
-        entries_qs = FeedEntry.objects.filter(feed=feed).only("item_key", "present", "content_hash", "kind", "locale")
+        entries_qs = FeedEntry.objects.filter(feed=feed).only(
+            "item_key", "present", "reason", "content_hash", "kind", "locale")
         if key_list is None:
             entries = {e.item_key: e for e in entries_qs}
             candidates = sorted(selected | {key for key, entry in entries.items() if entry.present})
@@ -85,8 +89,8 @@ def reconcile(
                     continue
                 if not built.present and not was_present:  # vanished between the query and the build
                     continue
-            elif was_present:
-                built = BuiltItem(key, reason=builder.absence_reason(key))
+            elif was_present or owes_retraction_notice(entry):
+                built = tombstone(builder, key)
             else:
                 continue
             if not built.present:
@@ -110,11 +114,12 @@ def _record(feed: Feed, planned: list[BuiltItem]) -> list[Recorded]:
     for offset, built in enumerate(planned):
         sequence = last - len(planned) + 1 + offset
         reason = "" if built.present else built.reason
-        fragments = render_fragments(Row(built.key, sequence, built.present, reason, now, built.payload))
+        payload = built.payload if built.present else built.retraction  # a tombstone keeps its notice
+        fragments = render_fragments(Row(built.key, sequence, built.present, reason, now, payload))
         rows.append(
             FeedEntry(
                 feed=feed, item_key=built.key, sequence=sequence, present=built.present, reason=reason,
-                kind=built.kind, locale=built.locale, payload=built.payload, content_hash=built.content_hash,
+                kind=built.kind, locale=built.locale, payload=payload, content_hash=built.content_hash,
                 refs=built.refs_text, changed_at=now, fragments_version=FRAGMENTS_VERSION, **fragments,
             )
         )
@@ -124,6 +129,7 @@ def _record(feed: Feed, planned: list[BuiltItem]) -> list[Recorded]:
         update_fields=["sequence", "present", "reason", "kind", "locale", "payload", "content_hash", "refs",
                        "changed_at", "fragments_version", *FRAGMENT_FIELDS],
     )
+    record_notices(feed, rows)
     _enqueue_deliveries(feed, rows)
     return recorded
 
@@ -136,7 +142,7 @@ def change_body(feed: Feed, entry: FeedEntry) -> str:
     body: dict[str, Any] = {
         "feed": feed.slug,
         "sequence": entry.sequence,
-        "change": UPSERT if entry.present else DELETE,
+        "change": change_name(entry),
         "id": item_id(entry.item_key),
         "changed_at": entry.changed_at.isoformat(),
     }
@@ -144,7 +150,17 @@ def change_body(feed: Feed, entry: FeedEntry) -> str:
         body["item"] = entry.payload
     else:
         body["reason"] = entry.reason
+        if notice := notice_of(entry.payload):
+            body["notice"] = notice
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def change_name(entry: FeedEntry) -> str:
+    """A push's ``change``: an upsert, a correction (an upsert partners must
+    flag, with its note) or a delete (a retraction is a delete with a notice)."""
+    if not entry.present:
+        return DELETE
+    return CORRECTION if correction_of(entry.payload) else UPSERT
 
 
 def _enqueue_deliveries(feed: Feed, rows: list[FeedEntry]) -> None:
@@ -163,7 +179,7 @@ def _enqueue_deliveries(feed: Feed, rows: list[FeedEntry]) -> None:
     deliveries = [
         Delivery(
             destination=destination, feed=feed, sequence=row.sequence, item_key=row.item_key,
-            change=UPSERT if row.present else DELETE, body=change_body(feed, row), next_attempt_at=now,
+            change=change_name(row), body=change_body(feed, row), next_attempt_at=now,
         )
         for row in rows
         for destination in destinations
