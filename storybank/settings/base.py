@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a retracted page's 404 into 410 Gone with its notice; above the redirects, so a redirect
+    # an editor sets up for the address wins (it sees the 404 first).
+    "storybank.public.retracted.RetractedPageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Below everything that must see cached pages too (analytics, security headers, language):
     # a hit is answered here. See PUBLIC_PAGE_CACHE_SECONDS.
