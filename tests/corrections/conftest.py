@@ -87,3 +87,61 @@ def schema_errors(name: str, document: dict) -> list[str]:
 
     validator = Draft202012Validator(json.loads((STANDARDS / name).read_text()), format_checker=FormatChecker())
     return [f"{list(error.absolute_path)}: {error.message[:300]}" for error in validator.iter_errors(document)]
+
+
+class Hook:
+    """A partner's webhook on a fixed loopback port that can go down and come
+    back up on the same address; it answers 200 and keeps what it got."""
+
+    def __init__(self) -> None:
+        import socket
+
+        with socket.socket() as probe:  # a free port, kept for this hook's whole life
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.bodies: list[dict[str, Any]] = []
+        self.server: Any = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hook"
+
+    def up(self) -> Hook:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        bodies = self.bodies
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def down(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+
+@pytest.fixture
+def hooks():
+    """``hooks(n)``: n webhooks, up; all brought down at the end."""
+    made: list[Hook] = []
+
+    def make(count: int) -> list[Hook]:
+        made.extend(Hook().up() for _ in range(count))
+        return made[-count:]
+
+    yield make
+    for hook in made:
+        hook.down()
