@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assets', '0002_initial'),
+        ('assets', '0003_review_and_file_lookup'),
     ]
 
     operations = [
