@@ -23,6 +23,7 @@ from tests.feeds.conftest import (  # noqa: F401 (fixtures shared with the feeds
     receiver,
 )
 from tests.governance.conftest import as_role  # noqa: F401 (fixture)
+from tests.site.browser import browser  # noqa: F401 (fixture)
 
 NAR = {"n": "http://iptc.org/std/nar/2006-10-01/"}
 
