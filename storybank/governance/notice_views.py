@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import AdminPageChooser
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.documents import get_document_model
 from wagtail.documents.widgets import AdminDocumentChooser
 from wagtail.images import get_image_model
@@ -329,6 +331,14 @@ class RetractionsReportView(ReportView):
     ]
     list_export = ["title", "status", "reason", "requested_by", "requested_at", "approved_by", "decided_at",
                    "acknowledged_at"]
+
+    @cached_property
+    def header_buttons(self) -> list[HeaderButton]:
+        """Images and media have no Retract button of their own: the report leads to the chooser."""
+        if not retractions.may_retract(self.request.user):
+            return []
+        return [HeaderButton(gettext_lazy("Retract an item"), url=reverse("governance_retract_choose"),
+                             icon_name="warning")]
 
     def get_queryset(self) -> Any:
         return Retraction.objects.select_related("requested_by", "approved_by").order_by("-requested_at")
