@@ -25,6 +25,7 @@ from wagtail.log_actions import LogFormatter, log
 
 from storybank.core.text import nfc
 
+from .audit import acting_person, person_name
 from .models import Correction
 
 CORRECTION_ACTION = "storybank.correction"
@@ -55,7 +56,7 @@ def write_note(page: Any, note: str, user: Any) -> Correction:
     pending = pending_note(page)
     if pending is None:
         pending = Correction(page_id=page.pk)
-    pending.note, pending.written_by, pending.written_at = note, _person(user), timezone.now()
+    pending.note, pending.written_by, pending.written_at = note, acting_person(user), timezone.now()
     pending.save()
     return pending
 
@@ -75,12 +76,12 @@ def publish_pending_note(page: Any, revision: Any, user: Any = None) -> Correcti
     candidate = revision.as_object()
     if candidate.go_live_at and candidate.go_live_at > timezone.now():
         return None
-    pending.revision, pending.published_at, pending.published_by = revision, timezone.now(), _person(user)
+    pending.revision, pending.published_at, pending.published_by = revision, timezone.now(), acting_person(user)
     pending.save(update_fields=["revision", "published_at", "published_by"])
-    log(instance=page, action=CORRECTION_ACTION, user=_person(user), revision=revision, data={
+    log(instance=page, action=CORRECTION_ACTION, user=acting_person(user), revision=revision, data={
         "note": pending.note,
-        "written_by": _name(pending.written_by),
-        "approved_by": _name(pending.published_by),
+        "written_by": person_name(pending.written_by),
+        "approved_by": person_name(pending.published_by),
         "correction": pending.pk,
     })
     return pending
@@ -111,14 +112,6 @@ def submit_correction(page: Any, note: str, user: Any) -> Correction:
     return correction
 
 
-def _person(user: Any) -> Any:
-    return user if getattr(user, "pk", None) else None
-
-
-def _name(user: Any) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 class CorrectionFormatter(LogFormatter):

@@ -31,6 +31,7 @@ from storybank.core.models import content_page_models
 from storybank.core.signals import Change, announce
 from storybank.core.text import nfc
 
+from .audit import acting_person, person_name
 from .models import Retraction, RetractionNotice, RetractionStatus
 from .publishing import PublishingRefused
 from .rights import delete_renditions, quarantine_original
@@ -147,10 +148,10 @@ def request_retraction(item: Any, reason: str, notices: dict[str, str], user: An
         retraction = Retraction.objects.create(
             content_type=content_type_of(item), object_id=item.pk, title=item.title[:255],
             translation_key=item.translation_key if is_page(item) else None, reason=nfc(reason).strip(),
-            status=RetractionStatus.AWAITING_APPROVAL, needs_approval=approval, requested_by=_person(user),
+            status=RetractionStatus.AWAITING_APPROVAL, needs_approval=approval, requested_by=acting_person(user),
         )
         _write_notices(retraction, item, texts)
-        log(instance=item, action=RETRACTION_REQUESTED_ACTION, user=_person(user), data=_summary(retraction))
+        log(instance=item, action=RETRACTION_REQUESTED_ACTION, user=acting_person(user), data=_summary(retraction))
         if not approval or getattr(user, "is_superuser", False):
             carry_out(retraction, approved_by=user if approval else None, actor=user)
     return retraction
@@ -188,12 +189,12 @@ def decline(retraction: Retraction, reviewer: Any, comment: str) -> Retraction:
         raise PermissionError("Only a sensitive-content reviewer other than the requester may decline it.")
     with transaction.atomic():
         retraction.status, retraction.decided_at = RetractionStatus.DECLINED, timezone.now()
-        retraction.approved_by, retraction.reviewer_comment = _person(reviewer), nfc(comment).strip()
+        retraction.approved_by, retraction.reviewer_comment = acting_person(reviewer), nfc(comment).strip()
         retraction.save(update_fields=["status", "decided_at", "approved_by", "reviewer_comment"])
         item = retraction.item
         if item is not None:
             log(instance=item.specific if is_page(item) else item, action=RETRACTION_DECLINED_ACTION,
-                user=_person(reviewer), data=_summary(retraction))
+                user=acting_person(reviewer), data=_summary(retraction))
     return retraction
 
 
@@ -202,7 +203,7 @@ def carry_out(retraction: Retraction, *, approved_by: Any = None, actor: Any = N
     and every feed together (their receivers run inside it)."""
     with transaction.atomic():
         retraction.status, retraction.decided_at = RetractionStatus.RETRACTED, timezone.now()
-        retraction.approved_by = _person(approved_by)
+        retraction.approved_by = acting_person(approved_by)
         retraction.save(update_fields=["status", "decided_at", "approved_by"])
         item = retraction.item
         if is_page(item):
@@ -215,12 +216,12 @@ def _retract_pages(retraction: Retraction, page: Page, actor: Any) -> None:
     for member in translation_group(page):
         state = member.current_workflow_state
         if state is not None:
-            state.cancel(user=_person(actor))  # nothing under review may publish it again
+            state.cancel(user=acting_person(actor))  # nothing under review may publish it again
         if member.live:  # the page type announces Change.RETRACTED (withdrawal_change)
-            UnpublishPageAction(member, user=_person(actor)).execute(skip_permission_checks=True)
+            UnpublishPageAction(member, user=acting_person(actor)).execute(skip_permission_checks=True)
         else:  # partners may still hold an older version of it
             announce(member, Change.RETRACTED)
-        log(instance=member, action=RETRACTION_ACTION, user=_person(actor), data=_summary(retraction, member))
+        log(instance=member, action=RETRACTION_ACTION, user=acting_person(actor), data=_summary(retraction, member))
 
 
 def _retract_asset(retraction: Retraction, asset: Any) -> None:
@@ -229,7 +230,7 @@ def _retract_asset(retraction: Retraction, asset: Any) -> None:
     delete_renditions(asset)
     quarantine_original(asset)
     announce(asset, Change.RETRACTED)
-    log(instance=asset, action=RETRACTION_ACTION, user=_person(retraction.approved_by or retraction.requested_by),
+    log(instance=asset, action=RETRACTION_ACTION, user=acting_person(retraction.approved_by or retraction.requested_by),
         data=_summary(retraction))
 
 
@@ -239,21 +240,13 @@ def _summary(retraction: Retraction, page: Page | None = None) -> dict[str, Any]
         "retraction": retraction.pk,
         "reason": retraction.reason,
         "notice": notice.text if notice else "",
-        "requested_by": _name(retraction.requested_by),
-        "approved_by": _name(retraction.approved_by),
+        "requested_by": person_name(retraction.requested_by),
+        "approved_by": person_name(retraction.approved_by),
         "needs_approval": retraction.needs_approval,
         "comment": retraction.reviewer_comment,
     }
 
 
-def _person(user: Any) -> Any:
-    return user if getattr(user, "pk", None) else None
-
-
-def _name(user: Any) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 # --- the site history ------------------------------------------------------------------------------
