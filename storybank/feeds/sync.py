@@ -313,7 +313,7 @@ def stale_by_calendar(feed: Feed, today: datetime.date | None = None) -> set[str
 def withdraw_dropped_languages(partner: Partner, dropped: set[str]) -> int:
     """Send each of ``partner``'s push destinations a tombstone for every item
     it holds in the ``dropped`` languages (its last delivery of the item was
-    an upsert); otherwise the partner keeps them, and never hears of their
+    an upsert or a correction); otherwise the partner keeps them, and never hears of their
     later removal (deliveries follow the partner's languages). Tombstones
     take new sequence numbers, so they apply after everything sent before.
     Returns the number of tombstones."""
@@ -330,7 +330,7 @@ def withdraw_dropped_languages(partner: Partner, dropped: set[str]) -> int:
             .exclude(status=DeliveryStatus.SUPERSEDED).order_by("pk").values_list("item_key", "change")
         ):
             latest[key] = change
-        held = sorted(key for key, change in latest.items() if change == UPSERT)
+        held = sorted(key for key, change in latest.items() if change in (UPSERT, CORRECTION))
         if not held:
             continue
         FeedHead.objects.get_or_create(feed=feed)

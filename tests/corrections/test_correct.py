@@ -159,3 +159,17 @@ def test_a_sensitive_story_is_corrected_by_the_sensitive_reviews_last_approval(s
     correction = Correction.objects.get(page=story)
     assert correction.published_at is not None and correction.published_by.username == "kiemduyet"
     assert correction.revision_id == fresh(story).live_revision_id
+
+
+def test_a_partner_dropping_the_language_of_a_corrected_item_is_sent_its_tombstone(corrected, syndication):
+    """A correction is held like an update: narrowing the partner's languages withdraws it too."""
+    story, _english = corrected
+    Worker().run_once()
+    story_id = f"urn:laocai-story:page:{story.pk}"
+    assert [r.json["change"] for r in syndication.server.requests if r.json["id"] == story_id][-1] == "correction"
+    syndication.partner.allowed_locales = ["en"]
+    syndication.partner.save()
+    Worker().run_once()
+    last = max((r.json for r in syndication.server.requests if r.json["id"] == story_id),
+               key=lambda body: body["sequence"])
+    assert last["change"] == "delete" and last["reason"] == "not-selected"
