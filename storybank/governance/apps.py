@@ -5,6 +5,7 @@ from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class GovernanceConfig(AppConfig):
+    default = True  # apps.py also holds GovernedUsersConfig: Django must be told which one is the app
     name = "storybank.governance"
     label = "governance"
     verbose_name = _("Editorial governance")
