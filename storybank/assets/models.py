@@ -57,6 +57,10 @@ class AssetMetadata(NormalizedTextMixin, models.Model):
         choices=ConsentStatus.choices, default=ConsentStatus.NOT_APPLICABLE,
     )
     captured_at = models.DateTimeField(_("captured at"), null=True, blank=True)
+    retracted_at = models.DateTimeField(
+        _("retracted at"), null=True, blank=True, editable=False,
+        help_text=_("Set when an editor retracts the asset: it never appears again anywhere."),
+    )
     awaiting_review = models.BooleanField(
         _("awaiting an editor's review"), default=False,
         help_text=_("A contributor's upload stays out of the site, search, feeds and downloads until an editor "

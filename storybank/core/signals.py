@@ -20,6 +20,10 @@ its work with ``transaction.on_commit`` or a background task.
 Receivers decide visibility themselves with :mod:`storybank.core.visibility`:
 ``PUBLISHED`` means "this item may now look different", not "this item is
 public" (an asset saved with missing consent is still announced).
+``CORRECTED`` and ``RETRACTED`` are a publication and a withdrawal that
+partners must tell apart: a page type says which it was (``said_by``), and
+the retraction of an asset is announced by whoever retracts it. Receivers
+that mirror state may treat them as ``PUBLISHED`` and ``WITHDRAWN``.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ class Change(StrEnum):
     PUBLISHED = "published"  # published, republished or updated (an upsert)
     WITHDRAWN = "withdrawn"  # unpublished, rights expired, consent withdrawn
     DELETED = "deleted"
+    CORRECTED = "corrected"  # republished with a correction note: partners must show it
+    RETRACTED = "retracted"  # withdrawn with a retraction notice that partners must act on
 
 
 def announce(instance: Any, change: Change) -> None:
@@ -93,14 +99,22 @@ def _is_tracked(sender: type) -> bool:
     return (isinstance(sender, type) and issubclass(sender, NormalizedTextPage)) or sender in asset_models()
 
 
-def _on_page_published(sender: type, instance: Any, **kwargs: Any) -> None:
+def _on_page_published(sender: type, instance: Any, revision: Any = None, **kwargs: Any) -> None:
     if _is_tracked(sender):
-        announce(instance, Change.PUBLISHED)
+        announce(instance, said_by(instance, "publication_change", Change.PUBLISHED, revision))
 
 
 def _on_page_unpublished(sender: type, instance: Any, **kwargs: Any) -> None:
     if _is_tracked(sender):
-        announce(instance, Change.WITHDRAWN)
+        announce(instance, said_by(instance, "withdrawal_change", Change.WITHDRAWN))
+
+
+def said_by(instance: Any, method: str, default: Change, *args: Any) -> Change:
+    """What kind of change ``instance`` says this was: a page type may tell a
+    correction from an update (``publication_change(revision)``) and a
+    retraction from a withdrawal (``withdrawal_change()``); the core cannot know."""
+    says = getattr(instance, method, None)
+    return Change(says(*args)) if says is not None else default
 
 
 def _on_asset_saved(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:

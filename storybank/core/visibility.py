@@ -4,9 +4,10 @@ The public site, journalists' search, the API, partner feeds, pushes, press
 downloads and every file route (``/media/``, documents, signed S3 URLs) show
 only items that are live (published and approved through their workflow),
 public (no view restriction on them or an ancestor), past their go-live time
-(embargo) and not expired. Assets must also have been reviewed by an editor,
-be within their rights period, not miss the consent of the people they show,
-and carry a licence for everyone (``press-only`` is for the press alone).
+(embargo) and not expired. Assets must also not have been retracted, have
+been reviewed by an editor, be within their rights period, not miss the
+consent of the people they show, and carry a licence for everyone
+(``press-only`` is for the press alone).
 Every part of the product asks this module rather than writing its own
 filter, so the rule is the same everywhere.
 """
@@ -54,6 +55,7 @@ def is_page_public(page: Page, *, at: datetime.datetime | None = None) -> bool:
 # Why an asset is withheld from the public; the same reasons, in the same
 # order, as a database filter (``public_asset_filter``) and in Python
 # (``withheld_reason``).
+RETRACTED = "retracted"  # an editor retracted it: it never appears again anywhere
 AWAITING_REVIEW = "awaiting-review"  # a contributor's upload no editor has approved yet
 RIGHTS_EXPIRED = "rights-expired"
 CONSENT_MISSING = "consent-missing"
@@ -61,14 +63,15 @@ PRESS_ONLY = "press-only"  # the licence allows the press only, not the public s
 
 #: Reasons that mean "withdrawn" (the public saw it once; downloads answer 410 Gone)
 #: rather than "not for you" (404: its existence is not revealed).
-WITHDRAWN_REASONS = frozenset({RIGHTS_EXPIRED, CONSENT_MISSING})
+WITHDRAWN_REASONS = frozenset({RETRACTED, RIGHTS_EXPIRED, CONSENT_MISSING})
 
 
 def public_asset_filter(today: datetime.date | None = None) -> Q:
     """The database form of :func:`withheld_reason` being None."""
     today = today or timezone.localdate()
     return (
-        Q(awaiting_review=False)
+        Q(retracted_at__isnull=True)
+        & Q(awaiting_review=False)
         & (Q(rights_expire_on__isnull=True) | Q(rights_expire_on__gte=today))
         & ~Q(consent_status=ConsentStatus.MISSING)
         & ~Q(licence=Licence.PRESS_ONLY)
@@ -78,6 +81,8 @@ def public_asset_filter(today: datetime.date | None = None) -> Q:
 def withheld_reason(asset: Any, *, today: datetime.date | None = None) -> str | None:
     """Why the public may not see ``asset`` (image or media asset) now, or None."""
     today = today or timezone.localdate()
+    if getattr(asset, "retracted_at", None) is not None:
+        return RETRACTED
     if getattr(asset, "awaiting_review", False):
         return AWAITING_REVIEW
     if asset.rights_expire_on is not None and asset.rights_expire_on < today:

@@ -35,6 +35,8 @@ from storybank.core.choices import LICENCE_URLS, Licence, Pillar
 from storybank.core.visibility import is_asset_public, public_pages, redistributable_assets
 from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place, Topic
 
+from .corrections import correction_fields
+
 logger = logging.getLogger(__name__)
 
 ITEM_URN = "urn:laocai-story:"
@@ -100,6 +102,8 @@ class BuiltItem:
     reason: str = ""
     #: What the item shows that can change on its own: assets and taxonomy terms.
     refs: tuple[str, ...] = field(default_factory=tuple)
+    #: A tombstone's retraction notice (``{"retraction": {...}}``), stored as the entry's payload.
+    retraction: dict[str, Any] | None = None
 
     @property
     def present(self) -> bool:
@@ -308,6 +312,7 @@ class ItemBuilder:
                 "translations": self.translations(page),
             }
             payload.update(page.feed_details(parts))
+            payload.update(correction_fields(page, iso))
         return BuiltItem(key, kind=page.kind, locale=language, payload=payload, refs=tuple(sorted(refs)))
 
     def pillar(self, code: str, language: str) -> dict[str, str] | None:

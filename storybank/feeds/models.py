@@ -474,3 +474,80 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.feed.slug}#{self.sequence} {self.item_key} → {self.destination}"
+
+
+# --- who has what: versions partners received, and the notices they must act on --------------
+
+
+class PulledVersion(models.Model):
+    """A version of an item a partner pulled (identified by its API key).
+    Pushed versions are the delivered ``Delivery`` rows; together they say
+    which partner holds which version of every item."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="pulled_versions")
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="pulled_versions")
+    item_key = models.CharField(max_length=40)
+    sequence = models.BigIntegerField()
+    format = models.CharField(max_length=10)
+    api_key_prefix = models.CharField(max_length=16, blank=True)
+    first_pulled_at = models.DateTimeField()
+    last_pulled_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("pulled version")
+        verbose_name_plural = _("pulled versions")
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "feed", "item_key", "sequence"], name="feeds_pulled_once"),
+        ]
+        indexes = [models.Index(fields=["item_key", "feed"], name="feeds_pulled_item")]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} ← {self.feed_id}#{self.sequence} {self.item_key}"
+
+
+class PullCursor(models.Model):
+    """The furthest cursor (``since``) a partner has pulled a feed from: it
+    has applied every change up to it."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="pull_cursors")
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="pull_cursors")
+    cursor = models.BigIntegerField(default=0)
+    pulled_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("pull cursor")
+        verbose_name_plural = _("pull cursors")
+        constraints = [models.UniqueConstraint(fields=["partner", "feed"], name="feeds_one_cursor")]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}@{self.feed_id}:{self.cursor}"
+
+
+class NoticeKind(models.TextChoices):
+    CORRECTION = "correction", _("Correction")
+    RETRACTION = "retraction", _("Retraction")
+
+
+class ItemNotice(models.Model):
+    """The sequence at which a correction or a retraction of an item first
+    reached a feed: a partner has it once it holds that sequence (or, for a
+    retraction, has pulled past it or acknowledged its push)."""
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="item_notices")
+    item_key = models.CharField(max_length=40)
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    #: The ``Correction`` or ``Retraction`` (``storybank.governance``) it carries.
+    reference = models.PositiveBigIntegerField()
+    sequence = models.BigIntegerField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("item notice")
+        verbose_name_plural = _("item notices")
+        constraints = [
+            models.UniqueConstraint(fields=["feed", "item_key", "kind", "reference"], name="feeds_notice_once"),
+        ]
+        indexes = [models.Index(fields=["item_key"], name="feeds_notice_item")]
+
+    def __str__(self) -> str:
+        return f"{self.feed_id}#{self.sequence} {self.kind} {self.item_key}"

@@ -33,10 +33,13 @@ from storybank.core.models import content_page_models
 from storybank.core.signals import content_changed, is_term
 from storybank.governance.models import WeeklyHighlight
 
+from .corrections import CORRECTION, correction_of
 from .formats import FRAGMENTS_VERSION, Row, formats, fragment_field, render_fragments
+from .holdings import record_notices
 from .items import BuiltItem, ItemBuilder, item_id, key_for, term_ref, translation_group_keys
 from .models import Delivery, DeliveryStatus, Feed, FeedEntry, FeedHead, Partner, PushDestination
 from .push import send_soon
+from .retractions import notice_of, owes_retraction_notice, tombstone
 from .selection import selected_keys
 
 logger = logging.getLogger(__name__)
@@ -70,7 +73,8 @@ def reconcile(
         FeedHead.objects.get_or_create(feed=feed)
         FeedHead.objects.select_for_update().filter(feed=feed).first()
         selected = selected_keys(feed, key_list)
-        entries_qs = FeedEntry.objects.filter(feed=feed).only("item_key", "present", "content_hash", "kind", "locale")
+        entries_qs = FeedEntry.objects.filter(feed=feed).only(
+            "item_key", "present", "reason", "content_hash", "kind", "locale")
         if key_list is None:
             entries = {e.item_key: e for e in entries_qs}
             candidates = sorted(selected | {key for key, entry in entries.items() if entry.present})
@@ -89,8 +93,8 @@ def reconcile(
                     continue
                 if not built.present and not was_present:  # vanished between the query and the build
                     continue
-            elif was_present:
-                built = BuiltItem(key, reason=builder.absence_reason(key))
+            elif was_present or owes_retraction_notice(entry):
+                built = tombstone(builder, key)
             else:
                 continue
             if not built.present:
@@ -114,11 +118,12 @@ def _record(feed: Feed, planned: list[BuiltItem]) -> list[Recorded]:
     for offset, built in enumerate(planned):
         sequence = last - len(planned) + 1 + offset
         reason = "" if built.present else built.reason
-        fragments = render_fragments(Row(built.key, sequence, built.present, reason, now, built.payload))
+        payload = built.payload if built.present else built.retraction  # a tombstone keeps its notice
+        fragments = render_fragments(Row(built.key, sequence, built.present, reason, now, payload))
         rows.append(
             FeedEntry(
                 feed=feed, item_key=built.key, sequence=sequence, present=built.present, reason=reason,
-                kind=built.kind, locale=built.locale, payload=built.payload, content_hash=built.content_hash,
+                kind=built.kind, locale=built.locale, payload=payload, content_hash=built.content_hash,
                 refs=built.refs_text, changed_at=now, fragments_version=FRAGMENTS_VERSION, **fragments,
             )
         )
@@ -128,6 +133,7 @@ def _record(feed: Feed, planned: list[BuiltItem]) -> list[Recorded]:
         update_fields=["sequence", "present", "reason", "kind", "locale", "payload", "content_hash", "refs",
                        "changed_at", "fragments_version", *FRAGMENT_FIELDS],
     )
+    record_notices(feed, rows)
     _enqueue_deliveries(feed, rows)
     return recorded
 
@@ -140,7 +146,7 @@ def change_body(feed: Feed, entry: FeedEntry) -> str:
     body: dict[str, Any] = {
         "feed": feed.slug,
         "sequence": entry.sequence,
-        "change": UPSERT if entry.present else DELETE,
+        "change": change_name(entry),
         "id": item_id(entry.item_key),
         "changed_at": entry.changed_at.isoformat(),
     }
@@ -148,7 +154,17 @@ def change_body(feed: Feed, entry: FeedEntry) -> str:
         body["item"] = entry.payload
     else:
         body["reason"] = entry.reason
+        if notice := notice_of(entry.payload):
+            body["notice"] = notice
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def change_name(entry: FeedEntry) -> str:
+    """A push's ``change``: an upsert, a correction (an upsert partners must
+    flag, with its note) or a delete (a retraction is a delete with a notice)."""
+    if not entry.present:
+        return DELETE
+    return CORRECTION if correction_of(entry.payload) else UPSERT
 
 
 def _enqueue_deliveries(feed: Feed, rows: list[FeedEntry]) -> None:
@@ -167,7 +183,7 @@ def _enqueue_deliveries(feed: Feed, rows: list[FeedEntry]) -> None:
     deliveries = [
         Delivery(
             destination=destination, feed=feed, sequence=row.sequence, item_key=row.item_key,
-            change=UPSERT if row.present else DELETE, body=change_body(feed, row), next_attempt_at=now,
+            change=change_name(row), body=change_body(feed, row), next_attempt_at=now,
         )
         for row in rows
         for destination in destinations
@@ -297,7 +313,7 @@ def stale_by_calendar(feed: Feed, today: datetime.date | None = None) -> set[str
 def withdraw_dropped_languages(partner: Partner, dropped: set[str]) -> int:
     """Send each of ``partner``'s push destinations a tombstone for every item
     it holds in the ``dropped`` languages (its last delivery of the item was
-    an upsert); otherwise the partner keeps them, and never hears of their
+    an upsert or a correction); otherwise the partner keeps them, and never hears of their
     later removal (deliveries follow the partner's languages). Tombstones
     take new sequence numbers, so they apply after everything sent before.
     Returns the number of tombstones."""
@@ -314,7 +330,7 @@ def withdraw_dropped_languages(partner: Partner, dropped: set[str]) -> int:
             .exclude(status=DeliveryStatus.SUPERSEDED).order_by("pk").values_list("item_key", "change")
         ):
             latest[key] = change
-        held = sorted(key for key, change in latest.items() if change == UPSERT)
+        held = sorted(key for key, change in latest.items() if change in (UPSERT, CORRECTION))
         if not held:
             continue
         FeedHead.objects.get_or_create(feed=feed)

@@ -30,6 +30,7 @@ from storybank.governance.audit import log_export
 
 from .access import Caller, Denied, authorize, identify, json_error, throttle
 from .formats import FRAGMENTS_VERSION, FeedPage, Row, formats, fragment_field
+from .holdings import record_pull
 from .items import base_url
 from .models import Feed, FeedEntry
 
@@ -185,6 +186,8 @@ def feed(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         response["Link"] = f'<{next_url}>; rel="next"'
     if caller.key is not None and request.method == "GET" and request.GET.get("since") == "0":
         audit_full_sync(request, feed_obj, caller, fmt)
+    if caller.key is not None and request.method == "GET":  # who has what
+        record_pull(feed_obj, caller.partner, caller.key.prefix, fmt, since, [values[:2] for values in fetched])
     return label(response, Hit(Metric.FEED_PULL, detail=feed_obj.slug))
 
 

@@ -109,3 +109,8 @@ def snippet_listing_buttons(snippet: Any, user: Any, next_url: str | None = None
     if isinstance(snippet, Partner) and user.has_perm("feeds.change_partner"):
         return partner_buttons(snippet)
     return []
+
+
+# --- who has what: its own module ---------------------------------------------------------------
+
+from . import holdings_hooks  # noqa: E402, F401 (registers its hooks)

@@ -69,6 +69,19 @@ class RightsWithdrawnFormatter(LogFormatter):
             "date": data.get("rights_expire_on", "?"), "pages": len(data.get("pages", []))}
 
 
+def acting_person(user: Any) -> Any:
+    """``user`` as a log entry's or a record's person: None for anonymous users and tasks."""
+    return user if getattr(user, "pk", None) else None
+
+
+def person_name(user: Any) -> str:
+    """How the site history names ``user`` (kept in the entry: the account may be renamed or go)."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+
 def register_actions(actions: Any) -> None:
     """``register_log_actions`` hook."""
     actions.register_action(EXPORT_ACTION)(ExportFormatter)

@@ -15,6 +15,9 @@ unit features this week.
   expired, with the pages that used it (what editors are told).
 * ``WeeklyHighlight``: one of a unit's one or two featured items of a week.
 * ``ExportRecord``: an export somebody made (an audit log entry needs an object).
+* ``Correction``: a correction note published with a version of a page.
+* ``Retraction`` and its ``RetractionNotice`` per language: an item
+  withdrawn with a notice that readers see and partners must act on.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -288,3 +292,132 @@ class ExportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.what} ({self.format})" if self.format else self.what
+
+
+# --- corrections and retractions ---------------------------------------------------------------
+
+
+class Correction(models.Model):
+    """A correction note published with a version of one page: what was
+    wrong and what is right, in the page's language (each translation has
+    its own). Written before it is published (pending), it is published
+    with the next version of the page that goes live, whoever publishes it:
+    the editor, or the last approval of a review."""
+
+    page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("page"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    note = models.TextField(_("correction note"), help_text=_(
+        "What was wrong and what is right, in the page's language. Readers see it under the text; partners "
+        "receive it with the corrected version."))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", verbose_name=_("version"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text=_("The version published with this note."),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved and published by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["page_id", "published_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page"], condition=models.Q(published_at__isnull=True),
+                name="governance_one_pending_correction_per_page",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page_id}: {self.note[:60]}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class RetractionStatus(models.TextChoices):
+    AWAITING_APPROVAL = "awaiting-approval", _("Awaiting the sensitive-content reviewers' approval")
+    RETRACTED = "retracted", _("Retracted")
+    DECLINED = "declined", _("Declined by a reviewer")
+
+
+class Retraction(models.Model):
+    """The decision to retract a page (with all its translations) or an
+    image or media asset: it leaves the site, search and every feed, and
+    partners must act on the notice. Items flagged sensitive are retracted
+    only once a sensitive-content reviewer approves."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    #: A page's translation group: every language is retracted together.
+    translation_key = models.UUIDField(null=True, blank=True, db_index=True)
+    title = models.CharField(_("title"), max_length=255)
+    reason = models.TextField(_("reason"), help_text=_(
+        "Why the item is retracted and what partners must do, e.g. “remove it and publish the notice”. "
+        "Partners receive it with the notice; the site history keeps it."))
+    status = models.CharField(_("status"), max_length=20, choices=RetractionStatus.choices)
+    needs_approval = models.BooleanField(_("needs a sensitive-content reviewer's approval"), default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reviewer_comment = models.TextField(_("reviewer's comment"), blank=True)
+    #: Set once every partner that ever received the item has acknowledged the notice.
+    acknowledged_at = models.DateTimeField(_("acknowledged by every partner at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("retraction")
+        verbose_name_plural = _("retractions")
+        ordering = ["-requested_at", "-pk"]
+        permissions = [
+            ("retract_content", _("Can retract pages, images and media")),
+            ("approve_retraction", _("Can approve the retraction of items flagged sensitive")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def item(self) -> Any:
+        return self.content_type.get_object_for_this_type(pk=self.object_id) if self.object_id else None
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.status == RetractionStatus.RETRACTED
+
+
+class RetractionNotice(models.Model):
+    """What readers and partners are told about one retracted item, in its
+    language: one per page of the translation group (or one for an asset)."""
+
+    retraction = models.ForeignKey(Retraction, on_delete=models.CASCADE, related_name="notices")
+    page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="retraction_notices"
+    )
+    language = models.CharField(_("language"), max_length=20)
+    text = models.TextField(_("notice"))
+    #: The address that answers 410 Gone with this notice ("" for assets).
+    public_path = models.CharField(max_length=500, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("retraction notice")
+        verbose_name_plural = _("retraction notices")
+        ordering = ["retraction_id", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.text[:60]}"

@@ -3,17 +3,24 @@ OCOP products, culture entries): each page type inherits it before
 ``ContentPage`` (``class StoryPage(GovernedPage, ContentPage)``).
 
 It plugs the governance rules into the hooks Wagtail offers page models:
-the permission tester, the workflow choice, the admin form and publishing.
-It adds no fields.
+the permission tester, the workflow choice, the admin form and publishing;
+and it tells the change signal when a publication is a correction and a
+withdrawal a retraction. It adds no fields.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+
+from storybank.core.signals import Change
+
+from .corrections import publish_pending_note, published_corrections, published_with
 from .forms import ContentPageForm
 from .permissions import GovernedPagePermissionTester
 from .publishing import refuse_if_blocked
+from .retractions import is_retracted, refuse_if_retracted
 from .workflows import choose_workflow
 
 
@@ -34,7 +41,24 @@ class GovernedPage:
                 **kwargs: Any) -> Any:
         """A person publishing (bulk actions, code acting for a user) is
         refused what may not be published; approvals check before they
-        publish and the editor's "Publish" is checked by a hook."""
+        publish and the editor's "Publish" is checked by a hook. A retracted
+        page is refused to everyone. A pending correction note goes out
+        with the version published."""
+        refuse_if_retracted(self)
         if user is not None and not skip_permission_checks:
             refuse_if_blocked(revision.as_object(), user=user)
-        return super().publish(revision, user, *args, skip_permission_checks=skip_permission_checks, **kwargs)
+        with transaction.atomic():
+            publish_pending_note(self, revision, user)
+            return super().publish(revision, user, *args, skip_permission_checks=skip_permission_checks, **kwargs)
+
+    # --- what the change signal announces (``storybank.core.signals.said_by``) ---
+    def publication_change(self, revision: Any) -> Change:
+        return Change.CORRECTED if published_with(self, revision) is not None else Change.PUBLISHED
+
+    def withdrawal_change(self) -> Change:
+        return Change.RETRACTED if is_retracted(self) else Change.WITHDRAWN
+
+    @property
+    def published_corrections(self) -> list[Any]:
+        """The corrections readers see under the text, oldest first."""
+        return published_corrections(self)

@@ -15,9 +15,10 @@ permissions to groups).
   published by the sensitive review only), every asset and approving
   contributors' uploads (which wait for them), taxonomy, weekly
   highlights, submitting translations, the withdrawn-assets report, the KPI
-  dashboard and its annual report.
+  dashboard and its annual report, retracting pages and assets.
 * Sensitive-content reviewers: the last step of the sensitive review (they
-  open and approve items on that step only).
+  open and approve items on that step only); approving the retraction of
+  items flagged sensitive.
 * Translators · <locale>: "change" on that locale's tree only, never the
   Vietnamese source.
 * Partner managers: partners, feeds, API keys, push destinations, deliveries.
@@ -104,6 +105,11 @@ def perms(*labels: str) -> list[Permission]:
 def model_perms(model_label: str, actions: Iterable[str] = ("add", "change", "delete", "view")) -> list[Permission]:
     app_label, model = model_label.split(".")
     return perms(*(f"{app_label}.{action}_{model}" for action in actions))
+
+
+def retraction_perms(action: str) -> list[Permission]:
+    """Retracting (editors) or approving a sensitive item's retraction (reviewers), and reading them all."""
+    return perms(f"governance.{action}", "governance.view_retraction", "governance.view_correction")
 
 
 def page_perm(action: str) -> Permission:
@@ -222,12 +228,15 @@ def setup_governance() -> Report:
         *perms("assets.review_assets"),  # contributors' uploads wait for an editor
         *perms("wagtail_localize.submit_translation"),
         *perms("analytics.view_kpi_dashboard"),
+        *retraction_perms("retract_content"),
     ], report)
     set_page_permissions(editors, [(root_page, page_perm(a)) for a in ALL_PAGE_ACTIONS], report)
     set_collection_permissions(editors, every_asset_permission(root_collection), report)
 
     reviewers = ensure_group(SENSITIVE_REVIEWERS, report)
-    set_model_permissions(reviewers, [admin, *model_perms("governance.rightswithdrawal", ["view"])], report)
+    set_model_permissions(reviewers, [
+        admin, *model_perms("governance.rightswithdrawal", ["view"]), *retraction_perms("approve_retraction"),
+    ], report)
     set_page_permissions(reviewers, [], report)
     set_collection_permissions(reviewers, every_asset_permission(root_collection, ["choose"]), report)
 

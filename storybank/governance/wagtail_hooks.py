@@ -209,3 +209,8 @@ def add_withdrawn_assets_panel(request: HttpRequest, panels: list[Any]) -> None:
     withdrawals = list(recent_withdrawals()[:10])
     if withdrawals:
         panels.append(WithdrawnAssetsPanel(withdrawals))
+
+
+# --- corrections and retractions: their own module ---------------------------------------------------
+
+from . import correction_hooks  # noqa: E402, F401 (registers its hooks)

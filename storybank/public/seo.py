@@ -243,6 +243,8 @@ def page_meta(page: Page, request: HttpRequest | None, context: dict[str, Any] |
     meta.og_type = getattr(page, "og_type", meta.og_type)
     describe_itself = getattr(page, "structured_data", None)
     meta.jsonld = describe_itself(SchemaOrg(page, meta, request)) if describe_itself else None
+    if meta.jsonld is not None:
+        meta.jsonld.update(correction_jsonld(page))
     if meta.jsonld is None and listing is not None:
         meta.jsonld = collection_jsonld(
             meta.title, meta, [(item.title, item.get_full_url(request)) for item in listing.items],
@@ -251,6 +253,17 @@ def page_meta(page: Page, request: HttpRequest | None, context: dict[str, Any] |
     if listing is not None and listing.filtered:
         meta.noindex = True  # filtered views are many; the unfiltered listing is the one to index
     return meta
+
+
+def correction_jsonld(page: Page) -> dict[str, Any]:
+    """schema.org ``correction``: the notes published under the text (``CorrectionComment``)."""
+    corrections = getattr(page, "published_corrections", None) or []
+    if not corrections:
+        return {}
+    return {"correction": [
+        {"@type": "CorrectionComment", "text": correction.note, "datePublished": correction.published_at.isoformat()}
+        for correction in corrections
+    ]}
 
 
 def language_name(code: str) -> str:

@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a retracted page's 404 into 410 Gone with its notice; above the redirects, so a redirect
+    # an editor sets up for the address wins (it sees the 404 first).
+    "storybank.public.retracted.RetractedPageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # A POST (publish, unpublish, an asset saved…) commits whole with its feed, search and cache updates;
     # below the redirects and above the cache, which never answers a POST.

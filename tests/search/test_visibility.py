@@ -173,3 +173,23 @@ def test_a_private_scope_shows_the_drafts_it_names_and_everything_public(search_
             assert nonzero(from_index.facets) == nonzero(from_database.facets), text
             if from_database.total <= query.per_page:
                 assert sorted(hit.key for hit in from_index.hits) == sorted(hit.key for hit in from_database.hits)
+
+
+def test_a_retracted_story_and_image_leave_the_index_at_once(search_backend, index_now):
+    """A retraction (issue 17) reaches the index through the change hub like any withdrawal: every
+    language of the story and the image are gone for the public, in the embedded index and the cluster."""
+    from django.contrib.auth import get_user_model
+
+    from storybank.governance.retractions import request_retraction
+
+    story = fansipan_story()
+    group = list(Page.objects.filter(translation_key=story.translation_key).values_list("pk", flat=True))
+    image = story.hero_image
+    assert len(group) > 1 and ("page", story.pk) in found("Fansipan") and ("image", image.pk) in found(image.title)
+    editor = get_user_model().objects.get(username="bientap")
+    request_retraction(story, "Sai số liệu.", {"vi": "Bài viết này đã được thu hồi."}, editor)
+    request_retraction(image, "Sai chú thích.", {"vi": "Ảnh này đã được thu hồi."}, editor)
+    index_now()
+    found_pages = {object_id for kind, object_id in found("Fansipan") if kind == "page"}
+    assert not found_pages & set(group)
+    assert ("image", image.pk) not in found(image.title)

@@ -6,6 +6,7 @@ import re
 from importlib.resources import files
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 #: Where screenshots are written (``var/`` is ignored by git).
@@ -16,6 +17,18 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 #: Anything but the live server (map tiles, share buttons' targets) is refused: the tests stay on this machine.
 OUTSIDE = re.compile(r"^https?://(?!127\.0\.0\.1[:/]|localhost[:/])")
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """A headless Chromium (Debian's) for one test; use it as a fixture by importing it."""
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
 
 
 def keep_local(page) -> None:

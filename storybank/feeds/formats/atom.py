@@ -6,7 +6,8 @@ from lxml import etree
 
 from . import xmlparts
 from .base import LAOCAI_NS, SITE_NAME, FeedPage, Row, categories, parse_iso, rfc3339
-from .xmlparts import ATOM, GEORSS, LC, MEDIA, TOMBSTONES, laocai_fields, media_content, q, sub
+from .notices import summary_with_correction
+from .xmlparts import ATOM, GEORSS, LC, MEDIA, TOMBSTONES, corrections, laocai_fields, media_content, q, sub
 
 CONTENT_TYPE = "application/atom+xml; charset=utf-8"
 NSMAP = {None: ATOM, "media": MEDIA, "georss": GEORSS, "at": TOMBSTONES, "lc": LC}
@@ -29,8 +30,9 @@ def entry(feed: etree._Element, row: Row) -> None:
             href=translation["url"], title=translation["title"])
     for scheme, term, label in categories(payload):
         sub(element, q(ATOM, "category"), term=term, scheme=f"{LAOCAI_NS}{scheme}", label=label)
-    if payload.get("summary"):
-        sub(element, q(ATOM, "summary"), payload["summary"], type="text")
+    corrections(element, row)
+    if summary := summary_with_correction(row):
+        sub(element, q(ATOM, "summary"), summary, type="text")
     sub(element, q(ATOM, "content"), payload.get("content_html") or "", type="html")
     licence = payload["licence"]
     sub(element, q(ATOM, "rights"), " — ".join(filter(None, [licence["name"], licence["url"]])), type="text")

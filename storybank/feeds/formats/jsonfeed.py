@@ -15,6 +15,7 @@ from .base import (
     main_rendition,
     rfc3339,
 )
+from .notices import correction, retraction, summary_with_correction
 
 CONTENT_TYPE = "application/feed+json; charset=utf-8"
 EXTENSION_DOC = "https://laocai-story.vn/docs/feeds#json-feed"
@@ -25,7 +26,7 @@ STANDARD_FIELDS = {"id", "title", "summary", "content_html", "url", "published",
 
 def item(row: Row) -> dict[str, Any]:
     if not row.present:
-        return {
+        return retraction_item(row) or {
             "id": row.id,
             "content_text": "",
             "date_modified": rfc3339(row.changed_at),
@@ -60,7 +61,23 @@ def item(row: Row) -> dict[str, Any]:
         data["attachments"] = attachments
     extension = {key: value for key, value in payload.items() if key not in STANDARD_FIELDS}
     data["_laocai"] = {"sequence": row.sequence, **extension}
+    if correction(row):
+        data["summary"] = summary_with_correction(row)
     return data
+
+
+def retraction_item(row: Row) -> dict[str, Any] | None:
+    """A retracted item's tombstone: the notice as its text and in ``_laocai.notice``."""
+    notice = retraction(row)
+    if notice is None:
+        return None
+    return {
+        "id": row.id,
+        "content_text": notice["notice"],
+        "language": notice["language"],
+        "date_modified": rfc3339(row.changed_at),
+        "_laocai": {"sequence": row.sequence, "deleted": True, "reason": row.reason, "notice": notice},
+    }
 
 
 def fragment(row: Row) -> str:

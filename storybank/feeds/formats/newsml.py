@@ -9,6 +9,7 @@ from typing import Any
 from lxml import etree, html
 
 from .base import LAOCAI_NS, SITE_NAME, FeedPage, Row, item_images, item_media, main_rendition, rfc3339, xml_text
+from .notices import correction, correction_line, retraction
 from .xmlparts import splice
 
 CONTENT_TYPE = "application/vnd.iptc.g2.newsmessage+xml; charset=utf-8"
@@ -99,6 +100,7 @@ def present_item(row: Row) -> etree._Element:
         el(meta, "firstCreated", payload["published"])
     el(meta, "pubStatus", qcode="stat:usable")
     el(meta, "profile", f"laocai-story-{payload['kind']}")
+    correction_meta(meta, row)
     el(meta, "link", rel="irel:seeAlso", href=payload["url"], contenttype="text/html")
     for translation in payload.get("translations", []):
         link = el(meta, "link", rel="lcrel:translation", href=translation["url"], residref=translation["id"],
@@ -162,7 +164,27 @@ def canceled_item(row: Row) -> etree._Element:
     el(meta, "versionCreated", rfc3339(row.changed_at))
     el(meta, "pubStatus", qcode="stat:canceled")
     el(meta, "edNote", row.reason)
+    retraction_meta(meta, row)
     return item
+
+
+def correction_meta(meta: etree._Element, row: Row) -> None:
+    """A version published as a correction: its note for the editors
+    receiving it and IPTC's correction signal (itemMeta's order: after the
+    profile, before links)."""
+    note = correction(row)
+    if note is None:
+        return
+    ed_note = el(meta, "edNote", correction_line(row.payload, note))
+    ed_note.set(XML_LANG, row.payload["language"])
+    el(meta, "signal", qcode="sig:correction")
+
+
+def retraction_meta(meta: etree._Element, row: Row) -> None:
+    """A retraction's tombstone: the notice, in its language, after the reason."""
+    notice = retraction(row)
+    if notice is not None:
+        el(meta, "edNote", notice["notice"]).set(XML_LANG, notice["language"])
 
 
 def fragment(row: Row) -> str:

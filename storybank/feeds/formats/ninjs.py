@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from .base import LAOCAI_NS, FeedPage, Row, item_images, item_media, json_document, json_fragment, rfc3339
+from .notices import IPTC_CORRECTION_SIGNAL, correction, correction_label, correction_line, retraction
 
 CONTENT_TYPE = "application/json; charset=utf-8"
 STANDARD = {"name": "ninjs", "version": "2.2", "schema": "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json"}
@@ -54,10 +55,11 @@ def media_rendition(media: dict[str, Any]) -> dict[str, Any]:
 
 def item(row: Row) -> dict[str, Any]:
     if not row.present:
-        return {
+        canceled = {
             "uri": row.id, "standard": STANDARD, "version": str(row.sequence),
             "versioncreated": rfc3339(row.changed_at), "pubstatus": "canceled", "ednote": row.reason,
         }
+        return {**canceled, **retraction_fields(row)}
     payload = row.payload
     kind = payload["kind"]
     data: dict[str, Any] = {
@@ -127,7 +129,31 @@ def item(row: Row) -> dict[str, Any]:
         data["associations"] = associations
         if data["type"] == "text":
             data["type"] = "composite"
+    data.update(correction_fields(row))
     return data
+
+
+def correction_fields(row: Row) -> dict[str, Any]:
+    """A version published as a correction: the note as ``ednote`` and the
+    IPTC correction signal as a trust indicator pointing at the corrections
+    under the text (ninjs 2.2 has no signal of its own)."""
+    note = correction(row)
+    if note is None:
+        return {}
+    payload = row.payload
+    return {
+        "ednote": correction_line(payload, note),
+        "trustindicators": [{"role": IPTC_CORRECTION_SIGNAL, "title": correction_label(payload["language"]),
+                             "href": f"{payload['url']}#corrections"}],
+    }
+
+
+def retraction_fields(row: Row) -> dict[str, Any]:
+    """A retraction's tombstone: the notice as ``ednote``, in its language."""
+    notice = retraction(row)
+    if notice is None:
+        return {}
+    return {"ednote": notice["notice"], "language": notice["language"]}
 
 
 def fragment(row: Row) -> str:

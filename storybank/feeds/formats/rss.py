@@ -6,7 +6,21 @@ from lxml import etree
 
 from . import xmlparts
 from .base import LAOCAI_NS, SITE_NAME, FeedPage, Row, categories, item_media, parse_iso, rfc822
-from .xmlparts import ATOM, CONTENT, DC, GEORSS, LC, MEDIA, TOMBSTONES, laocai_fields, media_content, q, sub
+from .notices import summary_with_correction
+from .xmlparts import (
+    ATOM,
+    CONTENT,
+    DC,
+    GEORSS,
+    LC,
+    MEDIA,
+    TOMBSTONES,
+    corrections,
+    laocai_fields,
+    media_content,
+    q,
+    sub,
+)
 
 CONTENT_TYPE = "application/rss+xml; charset=utf-8"
 NSMAP = {"atom": ATOM, "media": MEDIA, "georss": GEORSS, "at": TOMBSTONES, "lc": LC, "dc": DC, "content": CONTENT}
@@ -17,12 +31,13 @@ def item(channel: etree._Element, row: Row) -> None:
     element = sub(channel, "item")
     sub(element, "title", payload["title"])
     sub(element, "link", payload["url"])
-    sub(element, "description", payload.get("summary") or payload["title"])
+    sub(element, "description", summary_with_correction(row) or payload["title"])
     sub(element, q(CONTENT, "encoded"), payload.get("content_html") or "")
     sub(element, "guid", row.id, isPermaLink="false")
     sub(element, "pubDate", rfc822(parse_iso(payload.get("published"), row.changed_at)))
     for scheme, term, label in categories(payload):
         sub(element, "category", label, domain=f"{LAOCAI_NS}{scheme}/{term}")
+    corrections(element, row)
     sub(element, q(DC, "language"), payload["language"])
     sub(element, q(DC, "creator"), payload.get("contributor") or SITE_NAME)
     sub(element, q(DC, "rights"), payload["licence"]["name"])

@@ -8,6 +8,7 @@ from typing import Any
 from lxml import etree
 
 from .base import LAOCAI_NS, Row, item_images, item_media, main_rendition, rfc3339, thumbnail, xml_text
+from .notices import CHANGE_SCHEME, correction, correction_label, retraction
 
 ATOM = "http://www.w3.org/2005/Atom"
 MEDIA = "http://search.yahoo.com/mrss/"
@@ -16,6 +17,7 @@ TOMBSTONES = "http://purl.org/atompub/tombstones/1.0"
 DC = "http://purl.org/dc/elements/1.1/"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 LC = LAOCAI_NS
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def q(namespace: str, name: str) -> str:
@@ -91,6 +93,31 @@ def tombstone(parent: etree._Element, row: Row) -> None:
     deleted = sub(parent, q(TOMBSTONES, "deleted-entry"), ref=row.id, when=rfc3339(row.changed_at))
     sub(deleted, q(TOMBSTONES, "comment"), row.reason)
     sub(deleted, q(LC, "sequence"), row.sequence)
+    retraction_notice(deleted, row)
+
+
+def retraction_notice(deleted: etree._Element, row: Row) -> None:
+    """``lc:notice``: what partners must show for a retracted item, in its language."""
+    notice = retraction(row)
+    if notice is not None:
+        element = sub(deleted, q(LC, "notice"), notice["notice"], retractedAt=notice["retracted_at"])
+        element.set(XML_LANG, notice["language"])
+
+
+def corrections(parent: etree._Element, row: Row) -> None:
+    """A version published as a correction: a ``category`` of the change
+    scheme and ``lc:correction`` elements for every correction of the item
+    (the one of this version marked ``current``)."""
+    current = correction(row)
+    if current is not None:
+        label = correction_label(row.payload["language"])
+        if parent.tag == q(ATOM, "entry"):
+            sub(parent, q(ATOM, "category"), term="correction", scheme=CHANGE_SCHEME, label=label)
+        else:
+            sub(parent, "category", label, domain=f"{CHANGE_SCHEME}/correction")
+    for note in row.payload.get("corrections") or []:
+        sub(parent, q(LC, "correction"), note["note"], id=note["id"], date=note["date"],
+            current="true" if current and current["id"] == note["id"] else None)
 
 
 def paging(parent: etree._Element, page: Any, mime: str) -> None:

@@ -3,7 +3,8 @@
 Signals keep feeds current as content changes; this catches what no signal
 announces (an embargo that passes, a page that expires) and, with
 ``--rebuild``, refreshes every item's payload (e.g. after renaming a place).
-Run it from cron every few minutes."""
+It also marks the retractions every partner has now acted on, and says how
+many still wait. Run it from cron every few minutes."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from storybank.feeds.models import Feed
+from storybank.feeds.retractions import unacknowledged_retractions
 from storybank.feeds.sync import reconcile_feed
 
 
@@ -32,3 +34,6 @@ class Command(BaseCommand):
         for feed in feeds:
             changes = reconcile_feed(feed, rebuild=options["rebuild"])
             self.stdout.write(f"{feed.slug}: {len(changes)} change(s), head {feed.head_sequence}")
+        waiting = unacknowledged_retractions()
+        if waiting:
+            self.stdout.write(f"{len(waiting)} retraction(s) not yet acknowledged by every partner")
