@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import translation_status
 from .base import LAOCAI_NS, FeedPage, Row, item_images, item_media, json_document, json_fragment, rfc3339
 
 CONTENT_TYPE = "application/json; charset=utf-8"
@@ -117,6 +118,7 @@ def item(row: Row) -> dict[str, Any]:
                            "headlines": [{"value": media["title"]}], "renditions": [media_rendition(media)]}
             rights(association, media["licence"], media.get("credit_line", ""))
             associations.append(association)
+    translation_status_fields(data, payload)
     for translation in payload.get("translations", []):
         associations.append({
             "name": f"translation-{translation['language']}", "uri": translation["id"], "type": "text",
@@ -128,6 +130,25 @@ def item(row: Row) -> dict[str, Any]:
         if data["type"] == "text":
             data["type"] = "composite"
     return data
+
+
+def translation_status_fields(data: dict[str, Any], payload: dict[str, Any]) -> None:
+    """A translation's status in ninjs's own fields: an editorial note, the
+    source item as an info source (and alternative id), the machine as one."""
+    status = translation_status.translation_of(payload)
+    if status is None:
+        return
+    data["ednote"] = translation_status.note(payload)
+    source: dict[str, Any] = {"name": f"{payload['title']} ({status['source_language']})",
+                              "role": f"{LAOCAI_NS}role/translated-from", "literal": status["source_id"]}
+    if status.get("source_url"):
+        source["uri"] = status["source_url"]
+    data["infosources"] = [source]
+    if status.get("method") in ("machine", "machine-reviewed"):
+        data["infosources"].append({"name": status.get("machine_tool") or "machine translation",
+                                    "role": f"{LAOCAI_NS}role/machine-translation"})
+    data["altids"].append({"role": "translation-of", "value": status["source_id"]})
+    data["altids"] += [{"role": "translation-status", "value": code} for code in translation_status.signals(payload)]
 
 
 def fragment(row: Row) -> str:
