@@ -4,6 +4,7 @@
     .venv/bin/python bench/search.py                 # 100 000 items, embedded backend on a fresh SQLite file
     .venv/bin/python bench/search.py --items 10000   # smaller
     .venv/bin/python bench/search.py --database-url postgres://postgres@127.0.0.1:5432/laocai_search_bench
+    .venv/bin/python bench/search.py --engine opensearch --opensearch-url http://127.0.0.1:9200
 
 It generates N items (Vietnamese, English and Chinese text with realistic
 word frequencies; stories, products, culture entries, images, video, audio
@@ -14,6 +15,12 @@ and the API make, facets and snippets included — and prints the indexing
 rate and the median and 95th percentile latency per shape and overall:
 cold (the facet cache off, as for a query nobody asked since the index last
 changed) and warm (the same query again, facet counts from the cache).
+
+With ``--engine opensearch`` (or ``elasticsearch``) the same items are also
+indexed into a throw-away alias of that cluster (deleted at the end), and the
+same shapes run through the cluster backend: its indexing rate, median and
+p95 per shape, and how many of each shape's first ten results the two
+backends share, side by side with the embedded figures.
 
 It never touches the site's database: SQLite runs on a temporary file, and a
 PostgreSQL URL must name a database used only for benchmarks (created if
@@ -171,6 +178,20 @@ def synthetic_entries(count: int, seed: int = 2026):
         )
 
 
+def index_synthetic(backend, count: int, seed: int) -> float:
+    """Write ``count`` synthetic items into ``backend`` in batches of 1000; the seconds it took."""
+    started = time.perf_counter()
+    batch: list = []
+    for entry in synthetic_entries(count, seed):
+        batch.append(entry)
+        if len(batch) == 1000:
+            backend.replace([], batch)
+            batch = []
+    if batch:
+        backend.replace([], batch)
+    return time.perf_counter() - started
+
+
 # --- query shapes --------------------------------------------------------------------------
 QUERY_SHAPES: list[tuple[str, dict]] = [
     ("vi word", {"text": "thổ cẩm"}),
@@ -210,12 +231,17 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="PostgreSQL URL of a benchmark-only database")
     parser.add_argument("--keep", metavar="DIR", default="", help="keep the SQLite file in DIR (re-used if present)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--engine", choices=["embedded", "opensearch", "elasticsearch"], default="embedded",
+                        help="also index into this cluster and compare (default: embedded only)")
+    parser.add_argument("--opensearch-url", default=os.environ.get("OPENSEARCH_URL") or "http://127.0.0.1:9200")
+    parser.add_argument("--elasticsearch-url", default=os.environ.get("ELASTICSEARCH_URL") or "http://127.0.0.1:9200")
     args = parser.parse_args()
 
     var_dir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="laocai-bench-"))
     var_dir.mkdir(parents=True, exist_ok=True)
     os.environ["STORYBANK_VAR_DIR"] = str(var_dir)
-    os.environ.pop("ELASTICSEARCH_URL", None)
+    for name in ("ELASTICSEARCH_URL", "OPENSEARCH_URL", "SEARCH_URL"):  # the site's search stays embedded
+        os.environ.pop(name, None)
     if args.database_url:
         ensure_postgres_database(args.database_url)
         os.environ["DATABASE_URL"] = args.database_url
@@ -244,16 +270,7 @@ def main() -> None:
             print(f"Emptying {existing} documents left from an earlier run…")
             backend.remove(sorted(set(SearchDocument.objects.values_list("object_type", "object_id"))))
         print(f"Indexing {args.items} synthetic items…", flush=True)
-        started = time.perf_counter()
-        batch: list = []
-        for entry in synthetic_entries(args.items, args.seed):
-            batch.append(entry)
-            if len(batch) == 1000:
-                backend.replace([], batch)
-                batch = []
-        if batch:
-            backend.replace([], batch)
-        indexed = time.perf_counter() - started
+        indexed = index_synthetic(backend, args.items, args.seed)
         optimize_started = time.perf_counter()
         backend.optimize()
         optimized = time.perf_counter() - optimize_started
@@ -269,6 +286,7 @@ def main() -> None:
     print(f"{'query shape':44} {'results':>8} {'median ms':>10} {'p95 ms':>8} {'CPU p95':>10} "
           f"{'median ms':>10} {'p95 ms':>8}")
     every: dict[str, list[float]] = {"cold": [], "cold CPU": [], "warm": []}
+    embedded_rows: dict[str, list[float]] = {}
     for label, params in QUERY_SHAPES:
         query = SearchQuery(**params)
         row: list[float] = []
@@ -286,6 +304,7 @@ def main() -> None:
             if mode == "cold":
                 every["cold CPU"].extend(cpu)
                 row.append(percentile(cpu, 0.95))
+        embedded_rows[label] = row
         print(f"{label:44} {results.total:>8} {row[0]:>10.1f} {row[1]:>8.1f} {row[2]:>10.1f} "
               f"{row[3]:>10.1f} {row[4]:>8.1f}")
     overall = f"overall ({len(QUERY_SHAPES)} shapes × {args.repeat} runs)"
@@ -294,6 +313,67 @@ def main() -> None:
           f"{percentile(every['warm'], 0.95):>8.1f}")
     print(f"Load average after the queries: {os.getloadavg()[0]:.2f}. 'CPU' is the process's own CPU time "
           "(what an otherwise idle machine would see).")
+    if args.engine != "embedded":
+        settings.SEARCH_FACET_CACHE_SECONDS = 0  # the embedded side of the overlap as a cold search sees it
+        url = args.opensearch_url if args.engine == "opensearch" else args.elasticsearch_url
+        compare_with_cluster(args.engine, url, args.items, args.seed, args.repeat, embedded_rows)
+
+
+def compare_with_cluster(engine: str, url: str, items: int, seed: int, repeat: int,
+                         embedded_rows: dict[str, list[float]]) -> None:
+    """Index the same items into a throw-away alias of the cluster, run the
+    same shapes through the cluster backend, print both side by side."""
+    import uuid
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    from search import backends
+    from search.backends.cluster import ClusterBackend
+    from search.query import SearchQuery
+    from search.service import search
+
+    cluster = ClusterBackend(alias=f"laocai-bench-{uuid.uuid4().hex[:8]}", url=url, engine=engine)
+    print(f"\nCluster: {cluster.name} at {url}, throw-away alias {cluster.alias}", flush=True)
+    try:
+        started = time.perf_counter()
+        index_synthetic(cluster, items, seed)
+        cluster.refresh()
+        indexed = time.perf_counter() - started
+        print(f"Indexed {items} items in {indexed:.1f} s: {items / indexed:,.0f} items/s (refresh included)")
+
+        backends._backends["cluster"] = cluster
+        print(f"\n{'':44} {'':>8} {'embedded (cold)':>19} {cluster.name:>19} {'top-10':>8}")
+        print(f"{'query shape':44} {'results':>8} {'median ms':>10} {'p95 ms':>8} {'median ms':>10} {'p95 ms':>8} "
+              f"{'overlap':>8}")
+        timings_all: list[float] = []
+        overlaps: list[float] = []
+        for label, params in QUERY_SHAPES:
+            query = SearchQuery(**params)
+            embedded_top = [hit.key for hit in search(SearchQuery(**{**params, "per_page": 10})).hits]
+            with override_settings(SEARCH_BACKEND="cluster"):
+                cluster_top = [hit.key for hit in search(SearchQuery(**{**params, "per_page": 10})).hits]
+                results = search(query)
+                timings = []
+                for _ in range(repeat):
+                    started = time.perf_counter()
+                    results = search(query)
+                    timings.append((time.perf_counter() - started) * 1000)
+            timings_all.extend(timings)
+            shown = max(len(embedded_top), len(cluster_top))
+            overlap = len(set(embedded_top) & set(cluster_top)) / shown if shown else 1.0
+            overlaps.append(overlap)
+            cold_median, cold_p95 = embedded_rows[label][:2]
+            print(f"{label:44} {results.total:>8} {cold_median:>10.1f} {cold_p95:>8.1f} "
+                  f"{statistics.median(timings):>10.1f} {percentile(timings, 0.95):>8.1f} {overlap:>8.0%}")
+        overall = f"overall ({len(QUERY_SHAPES)} shapes × {repeat} runs)"
+        print(f"\n{overall:44} {'':>8} {'':>10} {'':>8} {statistics.median(timings_all):>10.1f} "
+              f"{percentile(timings_all, 0.95):>8.1f} {statistics.mean(overlaps):>8.0%}")
+        print(f"Mean top-10 overlap {statistics.mean(overlaps):.0%} (shared keys among the first ten results of "
+              f"each shape; sorted shapes tie on dates). Index setting SEARCH_CLUSTER_REPLICAS="
+              f"{settings.SEARCH_CLUSTER_REPLICAS}.")
+    finally:
+        cluster.drop()
 
 
 def ensure_postgres_database(url: str) -> None:

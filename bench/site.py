@@ -41,7 +41,8 @@ PAGES = {
 
 def server_env(workdir: Path, cache_seconds: int) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items()
-           if key not in ("DATABASE_URL", "S3_BUCKET", "ELASTICSEARCH_URL", "REDIS_URL")}
+           if key not in ("DATABASE_URL", "S3_BUCKET", "ELASTICSEARCH_URL", "OPENSEARCH_URL", "SEARCH_URL",
+                          "REDIS_URL")}
     env.update({
         "DJANGO_SETTINGS_MODULE": "storybank.settings.production",
         "SECRET_KEY": "benchmark-only-secret-key-0123456789",
@@ -61,9 +62,14 @@ def prepare(workdir: Path) -> None:
         print(f"Re-using the prepared site in {workdir}")
         return
     env = server_env(workdir, 0)
-    for command in (["migrate", "--noinput", "-v0"], ["load_demo"], ["collectstatic", "--noinput", "-v0"]):
+    # load_demo refuses the production settings (its users have a published password): the
+    # throw-away database is filled with the development settings, on the same files.
+    demo_env = {**env, "DJANGO_SETTINGS_MODULE": "storybank.settings.dev"}
+    for command, command_env in ((["migrate", "--noinput", "-v0"], env), (["load_demo"], demo_env),
+                                 (["collectstatic", "--noinput", "-v0"], env)):
         print("manage.py", " ".join(command))
-        subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=command_env, check=True,
+                       stdout=subprocess.DEVNULL)
     marker.touch()
 
 

@@ -28,7 +28,9 @@ REFUSALS = {
     "corrupt": _("The file is damaged or truncated and cannot be read completely (%(detail)s)."),
     "wrong-kind": _("This file is a picture: upload it as an image so that it gets renditions."),
     "active-content": _("The document contains macros or scripts (%(detail)s). Save it without them."),
+    "encrypted": _("The document is password-protected. Upload a version without a password."),
     "invalid-metadata": _("The asset's details are incomplete or invalid: %(detail)s"),
+    "busy": _("The server is busy with other large pictures. Try again in a minute."),
 }
 
 

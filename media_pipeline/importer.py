@@ -195,8 +195,24 @@ def resolve_file(directory: Path, filename: str) -> Path:
     if not path.is_relative_to(directory.resolve()):
         raise RowError(_("“%(name)s” is outside the folder being imported") % {"name": filename})
     if not path.is_file():
+        path = same_name_in_another_form(directory.resolve(), path.relative_to(directory.resolve()))
+    if path is None or not path.is_file():
         raise RowError(_("file “%(name)s” not found in the folder") % {"name": filename})
     return path
+
+
+def same_name_in_another_form(directory: Path, relative: Path) -> Path | None:
+    """The file whose name is ``relative`` once both are NFC: macOS writes
+    Vietnamese names decomposed (NFD, "ệ" as "e" + two marks), the sheet has
+    them composed."""
+    found = directory
+    for part in relative.parts:
+        wanted = nfc(part)
+        try:
+            found = next(entry for entry in found.iterdir() if nfc(entry.name) == wanted)
+        except (StopIteration, NotADirectoryError, FileNotFoundError):
+            return None
+    return found
 
 
 def import_row(directory: Path, row: dict[str, Any], unit: ContributingUnit) -> IngestResult:

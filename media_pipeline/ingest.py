@@ -27,6 +27,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Collection
 
+from storybank.assets.forms import may_review_assets
 from storybank.assets.models import LaoCaiImage, MediaAsset
 from storybank.core.choices import MediaKind
 
@@ -165,6 +166,7 @@ def ingest_image(
         title=title or Path(filename).stem or "image",
         collection=collection or Collection.get_first_root_node(),
         uploaded_by_user=user,
+        awaiting_review=not may_review_assets(user),
     )
     set_metadata(image, metadata)
     apply_inspected_image(image, inspected, filename)
@@ -293,6 +295,7 @@ def ingest_media(
             title=title or Path(filename).stem or "media",
             collection=collection or Collection.get_first_root_node(),
             uploaded_by_user=user,
+            awaiting_review=not may_review_assets(user),
             media_kind=inspected.media_type.kind,
             sha256=inspected.sha256,
             duration_seconds=prepared.duration,

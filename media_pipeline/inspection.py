@@ -1,10 +1,12 @@
 """Bytes of an uploaded picture in, a sanitised master out. No database here.
 
 The real type is read from the content (magic bytes), never from the name;
-size and pixel limits stop decompression bombs before anything is decoded;
-the whole file is decoded so truncated or corrupt files are refused; EXIF
-orientation is applied; capture date and camera are read, then every piece of
-metadata (EXIF with GPS and serial numbers, XMP, IPTC, comments) is dropped;
+size and pixel limits stop decompression bombs before anything is decoded,
+and the process's decoding budget (``storybank.assets.rendering``) keeps
+several large uploads from being decoded at once; the whole file is decoded
+so truncated or corrupt files are refused; EXIF orientation is applied;
+capture date and camera are read, then every piece of metadata (EXIF with
+GPS and serial numbers, XMP, IPTC, comments) is dropped;
 colour is converted to sRGB. The master is what Wagtail stores as the
 image's file, so originals and renditions served to the public carry no
 personal metadata.
@@ -24,6 +26,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 from PIL import Image, ImageCms, ImageFile, ImageOps, ImageSequence, UnidentifiedImageError
+
+from storybank.assets.rendering import DecoderBusy, decode_budget
 
 from .errors import IngestError
 
@@ -162,6 +166,16 @@ def inspect_image(data: bytes, filename: str = "") -> InspectedImage:
             raise IngestError("too-many-pixels", pixels=round(frames * width * height / 1e6),
                               limit=4 * max_pixels // 1_000_000)
 
+        try:
+            with decode_budget().reserve(frames * width * height, timeout=limit("MEDIA_DECODE_WAIT_SECONDS", 60)):
+                return sanitise(image, data, kind, frames)
+        except DecoderBusy:
+            raise IngestError("busy") from None
+
+
+def sanitise(image: Image.Image, data: bytes, kind: str, frames: int) -> InspectedImage:
+    """Decode ``image`` completely and make its master (within the decoding budget)."""
+    with strict_decoding():
         try:
             exif = image.getexif()
             image.load()

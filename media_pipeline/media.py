@@ -16,7 +16,9 @@ import subprocess
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
+
+import pikepdf
 
 from storybank.core.choices import MediaKind
 
@@ -109,18 +111,85 @@ def sniff_office(file: IO[bytes]) -> MediaType:
     raise IngestError("unsupported-format", format="ZIP", accepted=accepted_names())
 
 
+#: Dictionary keys that carry scripts, programs, forms that submit or run, or files.
+ACTIVE_PDF_KEYS = {
+    "/JS": "JavaScript", "/JavaScript": "JavaScript", "/Launch": "Launch", "/XFA": "XFA forms",
+    "/RichMedia": "RichMedia", "/EmbeddedFiles": "embedded files", "/EmbeddedFile": "embedded files",
+}
+#: Action types (``/S``) a reader runs when the document is opened or clicked.
+ACTIVE_PDF_ACTIONS = {
+    "/JavaScript": "JavaScript", "/Launch": "Launch", "/SubmitForm": "SubmitForm", "/ImportData": "ImportData",
+    "/GoToE": "GoToE", "/RichMediaExecute": "RichMedia", "/Rendition": "Rendition",
+}
+#: Objects read before a PDF is refused as too complex to check.
+MAX_PDF_OBJECTS = 500_000
+
+
 def check_pdf(file: IO[bytes]) -> None:
-    """Refuse PDFs that run JavaScript or launch programs when opened."""
+    """Refuse PDFs that run JavaScript, launch programs, submit forms or carry
+    files when opened, however the name is written (``/Java#53cript``) and
+    wherever it hides (compressed object streams): the document is parsed
+    with qpdf (pikepdf), which decodes names and streams as a reader would.
+    A PDF that cannot be parsed, or needs a password, is refused too."""
+    plain = plain_pdf_marker(file)  # the plain spelling, even in a file too broken to parse
+    if plain:
+        raise IngestError("active-content", detail=plain)
+    try:
+        with pikepdf.open(file) as document:
+            found = active_pdf_content(document)
+    except pikepdf.PasswordError:
+        raise IngestError("encrypted") from None
+    except pikepdf.PdfError as exc:
+        raise IngestError("corrupt", detail=str(exc)[:120]) from None
+    finally:
+        file.seek(0)
+    if found:
+        raise IngestError("active-content", detail=found)
+
+
+def plain_pdf_marker(file: IO[bytes]) -> str:
+    """An active-content name written plainly anywhere in the bytes, or ""."""
     file.seek(0)
     tail = b""
-    while chunk := file.read(CHUNK):
-        window = tail + chunk
-        for marker in (b"/JavaScript", b"/JS ", b"/JS(", b"/JS<", b"/Launch"):
-            if marker in window:
-                file.seek(0)
-                raise IngestError("active-content", detail=marker.decode().strip("/ (<"))
-        tail = chunk[-16:]
-    file.seek(0)
+    try:
+        while chunk := file.read(CHUNK):
+            window = tail + chunk
+            for marker in (b"/JavaScript", b"/JS ", b"/JS(", b"/JS<", b"/Launch"):
+                if marker in window:
+                    return marker.decode().strip("/ (<")
+            tail = chunk[-16:]
+    finally:
+        file.seek(0)
+    return ""
+
+
+def active_pdf_content(document: Any) -> str:
+    """The first active feature of ``document`` (a pikepdf ``Pdf``), or ""."""
+    seen: set[tuple[int, int]] = set()
+    pending: list[Any] = [document.trailer, *document.objects]
+    visited = 0
+    while pending:
+        item = pending.pop()
+        if isinstance(item, pikepdf.Object) and item.is_indirect:
+            if item.objgen in seen:
+                continue
+            seen.add(item.objgen)
+        visited += 1
+        if visited > MAX_PDF_OBJECTS:
+            return "too many objects to check"
+        if isinstance(item, pikepdf.Stream):
+            item = item.stream_dict
+        if isinstance(item, pikepdf.Dictionary):
+            for key in item.keys():
+                if key in ACTIVE_PDF_KEYS:
+                    return ACTIVE_PDF_KEYS[key]
+            action = item.get("/S")
+            if isinstance(action, pikepdf.Name) and str(action) in ACTIVE_PDF_ACTIONS:
+                return ACTIVE_PDF_ACTIONS[str(action)]
+            pending.extend(item.values())
+        elif isinstance(item, pikepdf.Array):
+            pending.extend(item)
+    return ""
 
 
 def check_text(file: IO[bytes]) -> None:

@@ -2,7 +2,7 @@
 
 A press kit is a zip of one public story, product or culture entry in the
 journalist's language: ``TEXT.txt`` (title, lede, body, address), for every
-publicly usable image its ``web`` rendition and its branded ``facebook``
+image the journalist may download its ``web`` rendition and its branded ``facebook``
 rendition, and ``CREDITS.txt`` with each picture's credit and licence.
 """
 
@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.rich_text import RichText
 
-from storybank.core.visibility import is_asset_public
+from storybank.core.visibility import may_download
 
 from .renditions import EXTENSIONS, render, rendition_bytes
 
@@ -99,7 +99,8 @@ def build_press_kit(page: Any, language: str, request: Any = None) -> IO[bytes]:
     with translation.override(language), zipfile.ZipFile(archive_file, "w") as archive:
         archive.writestr("TEXT.txt", page_text(page, request), compress_type=zipfile.ZIP_DEFLATED)
         credits = []
-        public_images = [image for image in page.get_images() if is_asset_public(image)]
+        user = getattr(request, "user", None)
+        public_images = [image for image in page.get_images() if may_download(user, image)]
         for number, image in enumerate(public_images, start=1):
             names = []
             for preset, branded in KIT_PRESETS:

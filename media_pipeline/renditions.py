@@ -20,12 +20,17 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 from PIL import Image as PILImage
 from PIL import ImageOps
 from wagtail.images.models import AbstractImage, AbstractRendition, Filter
 from wagtail.images.rect import Rect
 from willow.plugins.pillow import PillowImage
+
+from storybank.assets.models import LaoCaiImage
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,9 @@ FORMATS = {"jpeg": "format-jpeg|jpegquality-82", "webp": "format-webp|webpqualit
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp"}
 MIME_TYPES = {"jpeg": "image/jpeg", "webp": "image/webp"}
 
+#: How long a queued rendition is not queued again (the worker makes it well within this).
+QUEUED_MARK_SECONDS = 600
+
 #: Metadata keys Pillow keeps in ``info`` that must not reach a rendition.
 PRIVATE_INFO_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "photoshop", "comment", "iptc")
 
@@ -80,6 +88,38 @@ def filter_spec(preset: str, fmt: str = "jpeg", branded: bool = False) -> str:
 def render(image: AbstractImage, preset: str, fmt: str = "jpeg", branded: bool = False) -> AbstractRendition:
     """The rendition of ``image`` for ``preset`` (made on first use, then cached)."""
     return image.get_rendition(PipelineFilter(filter_spec(preset, fmt, branded)))
+
+
+def rendition_if_ready(image: Any, preset: str, fmt: str = "jpeg", branded: bool = False) -> AbstractRendition | None:
+    """The rendition when it is made, or cheap enough to make now; None while
+    the worker makes it. A picture larger than ``MEDIA_RENDER_INLINE_MAX_PIXELS``
+    is not decoded inside a request: its rendition is queued once (further
+    askers find it queued) and the asker is told to come back."""
+    wanted = PipelineFilter(filter_spec(preset, fmt, branded))
+    try:
+        return image.find_existing_rendition(wanted)
+    except image.get_rendition_model().DoesNotExist:
+        pass
+    inline_limit = int(getattr(settings, "MEDIA_RENDER_INLINE_MAX_PIXELS", 40_000_000))
+    if (image.width or 0) * (image.height or 0) <= inline_limit:
+        return image.get_rendition(wanted)
+    if cache.add(f"media:rendition-queued:{image.pk}:{wanted.spec}", True, QUEUED_MARK_SECONDS):
+        make_rendition_task.enqueue(image.pk, preset, fmt, branded)  # the immediate backend makes it here
+    try:
+        return image.find_existing_rendition(wanted)
+    except image.get_rendition_model().DoesNotExist:
+        return None
+
+
+@task()
+def make_rendition_task(image_id: int, preset: str, fmt: str, branded: bool) -> bool:
+    """Make one preset rendition of a large picture off the request that asked
+    for it (the ``tasks`` worker); False when the image is gone."""
+    image = LaoCaiImage.objects.filter(pk=image_id).first()
+    if image is None:
+        return False
+    render(image, preset, fmt, branded=branded)
+    return True
 
 
 class PipelineFilter(Filter):

@@ -1,8 +1,10 @@
 """Public press downloads: renditions, originals, credit texts and press kits.
 
 No login: anything the public site may show, a journalist may download with
-its credit. Assets whose rights expired or whose consent is missing answer
-410 Gone; unknown assets, presets and non-public pages 404. Errors are JSON
+its credit (``storybank.core.visibility.may_download`` decides). Assets whose
+rights expired or whose consent is missing answer 410 Gone; unknown assets,
+assets not for the asker (awaiting review, press-only), presets and
+non-public pages 404. Errors are JSON
 when the client asks for JSON, a plain sentence otherwise.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import zipfile
 from io import BytesIO
+from typing import Any
 
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
@@ -21,24 +24,39 @@ from storybank.analytics.models import DownloadType, Metric
 from storybank.analytics.recording import asset_hit, label, page_hit
 from storybank.assets.models import LaoCaiImage
 from storybank.core.models import content_page_models
-from storybank.core.visibility import is_asset_public, is_page_public
+from storybank.core.visibility import WITHDRAWN_REASONS, is_page_public, may_download, withheld_reason
 
 from .downloads import download_response
-from .press import build_press_kit, credit_text, download_name
-from .renditions import EXTENSIONS, FORMATS, MIME_TYPES, PRESETS, render, rendition_bytes
+from .press import KIT_PRESETS, build_press_kit, credit_text, download_name
+from .renditions import EXTENSIONS, FORMATS, MIME_TYPES, PRESETS, rendition_bytes, rendition_if_ready
 
 MASTER_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif"}
+#: What a download of a picture still being prepared tells the client to wait.
+RETRY_AFTER_SECONDS = 30
 
 
 class PressError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        self.status, self.code, self.message = status, code, message
+    def __init__(self, status: int, code: str, message: str, **headers: str) -> None:
+        self.status, self.code, self.message, self.headers = status, code, message, headers
 
 
 def error_response(request: HttpRequest, error: PressError) -> HttpResponse:
     if "application/json" in request.headers.get("Accept", ""):
-        return JsonResponse({"error": error.code, "message": error.message}, status=error.status)
-    return HttpResponse(error.message + "\n", status=error.status, content_type="text/plain; charset=utf-8")
+        response: HttpResponse = JsonResponse({"error": error.code, "message": error.message}, status=error.status)
+    else:
+        response = HttpResponse(error.message + "\n", status=error.status, content_type="text/plain; charset=utf-8")
+    for name, value in error.headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def ready(image: LaoCaiImage, preset: str, fmt: str = "jpeg", branded: bool = False) -> Any:
+    """The rendition, or 503 with ``Retry-After`` while the worker makes it."""
+    made = rendition_if_ready(image, preset, fmt, branded)
+    if made is None:
+        raise PressError(503, "being-prepared", _("This picture is being prepared. Try again in a minute."),
+                         Retry_After=str(RETRY_AFTER_SECONDS))
+    return made
 
 
 def press_view(view):
@@ -54,15 +72,17 @@ def press_view(view):
     return require_safe(wrapper)
 
 
-def public_image(image_id: int) -> LaoCaiImage:
+def public_image(request: HttpRequest, image_id: int) -> LaoCaiImage:
+    """The image, if the asker may download it (:func:`may_download`): 410 when it
+    was withdrawn, 404 when it does not exist or is not theirs to see."""
     image = LaoCaiImage.objects.select_related("source_unit", "place").filter(pk=image_id).first()
-    if image is None:
-        raise PressError(404, "not-found", _("There is no image with this number."))
-    if not is_asset_public(image):
+    if image is not None and may_download(request.user, image):
+        return image
+    if image is not None and withheld_reason(image) in WITHDRAWN_REASONS:
         raise PressError(410, "withdrawn", _(
             "This image has been withdrawn: its rights have expired or the consent of the people in it is missing."
         ))
-    return image
+    raise PressError(404, "not-found", _("There is no image with this number."))
 
 
 def requested_language(request: HttpRequest) -> str:
@@ -93,9 +113,9 @@ def rendition(request: HttpRequest, image_id: int, preset: str) -> HttpResponse:
     fmt = request.GET.get("format", "jpeg")
     if fmt not in FORMATS:
         raise PressError(400, "unknown-format", _("Unknown format. Use jpeg or webp."))
-    image = public_image(image_id)
+    image = public_image(request, image_id)
     branded = request.GET.get("branded") in ("1", "true", "yes")
-    made = render(image, preset, fmt, branded=branded)
+    made = ready(image, preset, fmt, branded)
     name = download_name(image, preset + ("-branded" if branded else ""), EXTENSIONS[fmt])
     response = with_licence_link(download_response(made.file, name, MIME_TYPES[fmt]), image)
     return label(response, asset_hit(image, detail=DownloadType.RENDITION))
@@ -104,7 +124,7 @@ def rendition(request: HttpRequest, image_id: int, preset: str) -> HttpResponse:
 @press_view
 def original(request: HttpRequest, image_id: int) -> HttpResponse:
     """``/press/images/<id>/original/``: the sanitised master (no EXIF, sRGB)."""
-    image = public_image(image_id)
+    image = public_image(request, image_id)
     extension = image.file.name.rsplit(".", 1)[-1].lower()
     extension = "jpg" if extension == "jpeg" else extension
     content_type = MASTER_TYPES.get(extension, "application/octet-stream")
@@ -115,7 +135,7 @@ def original(request: HttpRequest, image_id: int) -> HttpResponse:
 @press_view
 def credit(request: HttpRequest, image_id: int) -> HttpResponse:
     """``/press/images/<id>/credit.txt?locale=en``: credit, licence, caption."""
-    image = public_image(image_id)
+    image = public_image(request, image_id)
     response = HttpResponse(credit_text(image, requested_language(request)), content_type="text/plain; charset=utf-8")
     return with_licence_link(response, image)
 
@@ -124,11 +144,11 @@ def credit(request: HttpRequest, image_id: int) -> HttpResponse:
 def rendition_zip(request: HttpRequest, image_id: int, preset: str) -> HttpResponse:
     """``/press/images/<id>/<preset>.zip``: the rendition and CREDIT.txt together."""
     check_preset(preset)
-    image = public_image(image_id)
+    image = public_image(request, image_id)
     language = requested_language(request)
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(download_name(image, preset, "jpg"), rendition_bytes(render(image, preset)))
+        archive.writestr(download_name(image, preset, "jpg"), rendition_bytes(ready(image, preset)))
         archive.writestr("CREDIT.txt", credit_text(image, language), compress_type=zipfile.ZIP_DEFLATED)
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{download_name(image, preset, "zip")}"'
@@ -149,6 +169,10 @@ def kit(request: HttpRequest, page_id: int) -> HttpResponse:
             raise PressError(404, "no-translation", _("This item has no published version in that language."))
     if not is_page_public(page):
         raise PressError(404, "not-found", _("There is no story, product or culture entry with this number."))
+    for image in page.get_images():
+        if may_download(request.user, image):
+            for preset, branded in KIT_PRESETS:
+                ready(image, preset, "jpeg", branded)
     archive = build_press_kit(page, language, request)
     name = f"lao-cai-{page.pk}-{page.slug}-{language}.zip"
     response = FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")

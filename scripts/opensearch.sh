@@ -4,6 +4,12 @@
 #   scripts/opensearch.sh start    fetch (once) from Maven Central, start, wait for green/yellow health
 #   scripts/opensearch.sh stop     stop the node this script started
 #   scripts/opensearch.sh status   print the cluster's health, or say it is down
+#   scripts/opensearch.sh purge    stop the node and delete its data and logs
+#
+# OPENSEARCH_PORT (default 9200) runs another node beside it, e.g. the search
+# tests' own node that they stop and start again (tests/search/test_cluster_outage.py);
+# OPENSEARCH_HEAP sets its heap (default 1g); OPENSEARCH_KEEP_DATA=1 starts on the
+# data of the last run on that port instead of an empty node.
 #
 # The distribution is OpenSearch's integration-test zip, pinned below, fetched
 # with `mvn dependency:copy` and cached outside the work tree
@@ -11,7 +17,7 @@
 # analysis module our mappings need (analysis-common: asciifolding, stemmers,
 # elision, cjk_bigram, mapping char filters) is added from its own Maven
 # artifact. The node runs on Java 17 with a 1 GB heap, single-node discovery,
-# loopback only, data thrown away at each start. OpenSearch refuses to run as
+# loopback only, data thrown away at each start (unless OPENSEARCH_KEEP_DATA=1). OpenSearch refuses to run as
 # root, so as root the node runs as the system user `opensearch` (created once).
 set -euo pipefail
 
@@ -20,6 +26,9 @@ default_cache() { if [ "$(id -u)" = 0 ]; then echo /var/cache/laocai-story; else
 
 VERSION=${OPENSEARCH_VERSION:-2.19.6}
 PORT=${OPENSEARCH_PORT:-9200}
+TRANSPORT_PORT=${OPENSEARCH_TRANSPORT_PORT:-$((PORT + 100))}
+HEAP=${OPENSEARCH_HEAP:-1g}
+KEEP_DATA=${OPENSEARCH_KEEP_DATA:-0}
 CACHE=${LAOCAI_OPENSEARCH_HOME:-$(default_cache)/opensearch}
 HOME_DIR=$CACHE/opensearch-$VERSION
 RUN_DIR=$CACHE/run-$PORT
@@ -72,7 +81,11 @@ start() {
   if healthy; then say "a node already answers on $URL"; return 0; fi
   fetch
   ensure_user
-  rm -rf "$RUN_DIR" && mkdir -p "$RUN_DIR/data" "$RUN_DIR/logs" "$RUN_DIR/tmp"
+  if [ "$KEEP_DATA" = 1 ] && [ -d "$RUN_DIR/data" ]; then
+    rm -rf "$RUN_DIR/config" "$RUN_DIR/tmp" && mkdir -p "$RUN_DIR/tmp"
+  else
+    rm -rf "$RUN_DIR" && mkdir -p "$RUN_DIR/data" "$RUN_DIR/logs" "$RUN_DIR/tmp"
+  fi
   cp -r "$HOME_DIR/config" "$RUN_DIR/config"
   # jvm.options names its GC log and heap dumps relative to the distribution, which the node cannot write.
   sed -i -e "s|file=logs/gc.log|file=$RUN_DIR/logs/gc.log|" -e "s|HeapDumpPath=data|HeapDumpPath=$RUN_DIR/data|" \
@@ -83,7 +96,7 @@ node.name: laocai-test-node
 discovery.type: single-node
 network.host: 127.0.0.1
 http.port: $PORT
-transport.port: $((PORT + 100))
+transport.port: $TRANSPORT_PORT
 path.data: $RUN_DIR/data
 path.logs: $RUN_DIR/logs
 # A test node on a developer's disk: never go read-only because the disk is nearly full.
@@ -96,7 +109,7 @@ CONFIG
   fi
   local java_home=${OPENSEARCH_JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
   local command=(env OPENSEARCH_JAVA_HOME="$java_home" OPENSEARCH_PATH_CONF="$RUN_DIR/config"
-                 OPENSEARCH_TMPDIR="$RUN_DIR/tmp" OPENSEARCH_JAVA_OPTS="-Xms1g -Xmx1g"
+                 OPENSEARCH_TMPDIR="$RUN_DIR/tmp" OPENSEARCH_JAVA_OPTS="-Xms$HEAP -Xmx$HEAP"
                  "$HOME_DIR/bin/opensearch" -d -p "$RUN_DIR/opensearch.pid")
   # The daemon's own output goes to a file, so a caller reading this script's output is not held open.
   if [ "$(id -u)" = 0 ]; then command=(runuser -u "$RUN_AS" -- "${command[@]}"); fi
@@ -130,6 +143,7 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) if health; then echo; else say "no node answers on $URL"; exit 1; fi ;;
+  purge) stop; rm -rf "$RUN_DIR" ;;
   fetch) fetch ;;
-  *) echo "usage: $0 start|stop|status|fetch" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|purge|fetch" >&2; exit 2 ;;
 esac

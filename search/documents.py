@@ -6,6 +6,11 @@ Images and media assets give one entry for Vietnamese (their own title,
 alt text and caption) and one for each other language that has alt text or a
 caption in ``localized_text``.
 
+Every other page a visitor reaches from the sitemap is found too: the home
+and listing pages (kind ``section``, one entry each) and the place pages
+(kind ``place``, one entry per language with a home page, named in that
+language), so typing their title finds them.
+
 Entries are denormalised: they carry everything filters, facets and result
 cards need, so a search never goes back to the content tables. Both
 backends index the same entries.
@@ -21,14 +26,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from wagtail.models import Locale, Page
 
+from search.query import PLACE_KIND, SECTION_KIND
 from storybank.assets.models import LaoCaiImage, MediaAsset
-from storybank.core.models import content_page_models
+from storybank.core.models import NormalizedTextPage, content_page_models
 from storybank.core.visibility import is_asset_public, is_page_public
+from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place, Topic
 
 logger = logging.getLogger(__name__)
 
@@ -78,14 +86,22 @@ class IndexEntry:
 
 
 # --- which objects are indexed ----------------------------------------------
+def is_section_page(page: Any) -> bool:
+    """The home page and the listings: every page type of ours that is not an item."""
+    return isinstance(page, NormalizedTextPage) and type(page) not in content_page_models()
+
+
 def object_key(instance: Any) -> tuple[str, int] | None:
-    """("page" | "image" | "media", pk) for an indexable object, else None."""
+    """("page" | "image" | "media" | "place", pk) for an indexable object, else None."""
     if isinstance(instance, LaoCaiImage):
         return "image", instance.pk
     if isinstance(instance, MediaAsset):
         return "media", instance.pk
-    if isinstance(instance, Page) and type(instance) in content_page_models():
+    if isinstance(instance, Page) and (type(instance) in content_page_models() or is_section_page(instance)):
         return "page", instance.pk
+    if isinstance(instance, Place):  # a translated row stands for its place
+        default = Place.in_default_locale().filter(translation_key=instance.translation_key).first()
+        return ("place", default.pk) if default is not None else None
     return None
 
 
@@ -94,13 +110,55 @@ def load_object(object_type: str, object_id: int) -> Any | None:
     if object_type == "page":
         page = Page.objects.filter(pk=object_id).first()
         page = page.specific if page else None
-        return page if page is not None and type(page) in content_page_models() else None
-    model = {"image": LaoCaiImage, "media": MediaAsset}.get(object_type)
+        return page if page is not None and object_key(page) is not None else None
+    model = {"image": LaoCaiImage, "media": MediaAsset, "place": Place}.get(object_type)
     return model.objects.filter(pk=object_id).first() if model else None
 
 
+def keys_showing(term: Any) -> list[tuple[str, int]]:
+    """Keys of the items that show ``term`` (a place, ethnic group or topic,
+    through any of its translations, or a contributing unit), and of the
+    place's own page: what a renamed term changes."""
+    if isinstance(term, ContributingUnit):
+        rows: Any = [term]
+        page_lookups, asset_lookups = ["contributing_unit"], ["source_unit"]
+    else:
+        rows = type(term).objects.filter(translation_key=term.translation_key)
+        page_lookups, asset_lookups = {
+            Place: (["place_links__place", "commune"], ["place"]),
+            EthnicGroup: (["ethnic_group_links__ethnic_group"], ["ethnic_groups"]),
+            Topic: (["topic_links__topic"], []),
+        }[type(term)]
+    keys: set[tuple[str, int]] = set()
+    for models_of_kind, object_type, lookups in (
+        (content_page_models(), "page", page_lookups), ([LaoCaiImage], "image", asset_lookups),
+        ([MediaAsset], "media", asset_lookups),
+    ):
+        for model in models_of_kind:
+            for lookup in lookups:
+                if _has_field(model, lookup.split("__")[0]):
+                    found = model.objects.filter(**{f"{lookup}__in": rows}).values_list("pk", flat=True)
+                    keys.update((object_type, pk) for pk in found)
+    own = object_key(term)
+    if own is not None:
+        keys.add(own)
+    return sorted(keys)
+
+
+def _has_field(model: type[models.Model], name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def _section_pages() -> models.QuerySet:
+    return Page.objects.type(NormalizedTextPage).not_type(*content_page_models()).filter(alias_of__isnull=True)
+
+
 def iter_objects(batch_size: int = 200) -> Iterator[Any]:
-    """Every indexable object: content pages (all locales, drafts too), images, media."""
+    """Every indexable object: content pages (all locales, drafts too), section pages, images, media, places."""
     for model in content_page_models():
         queryset = (
             model.objects.filter(alias_of__isnull=True)
@@ -108,14 +166,17 @@ def iter_objects(batch_size: int = 200) -> Iterator[Any]:
             .order_by("pk")
         )
         yield from queryset.iterator(chunk_size=batch_size)
+    yield from _section_pages().select_related("locale").order_by("pk").specific().iterator(chunk_size=batch_size)
     for model in (LaoCaiImage, MediaAsset):
         queryset = model.objects.select_related("place", "source_unit").prefetch_related("ethnic_groups")
         yield from queryset.order_by("pk").iterator(chunk_size=batch_size)
+    yield from Place.in_default_locale().order_by("pk")
 
 
 def count_objects() -> int:
     pages = sum(model.objects.filter(alias_of__isnull=True).count() for model in content_page_models())
-    return pages + LaoCaiImage.objects.count() + MediaAsset.objects.count()
+    return (pages + _section_pages().count() + LaoCaiImage.objects.count() + MediaAsset.objects.count()
+            + Place.in_default_locale().count())
 
 
 def entries_for(instance: Any) -> list[IndexEntry]:
@@ -124,8 +185,12 @@ def entries_for(instance: Any) -> list[IndexEntry]:
     if key is None:
         return []
     try:
+        if key[0] == "page" and is_section_page(instance):
+            return [] if instance.alias_of_id else [_section_entry(instance)]
         if key[0] == "page":
             return [] if instance.alias_of_id else [_page_entry(instance)]
+        if key[0] == "place":
+            return _place_entries(load_object(*key))
         return _asset_entries(instance, key[0])
     except Exception:  # a broken item must never stop a reindex or a publish
         logger.exception("Could not build the search entries of %s %s", *key)
@@ -140,19 +205,15 @@ def _page_entry(page: Any) -> IndexEntry:
         content = page.get_latest_revision_as_object()  # editors search the draft they are writing
     language = page.locale.language_code
     is_public = page.live and is_page_public(page, at=max(now, page.go_live_at or now))
-    if is_public:
-        status = "public"
-    elif page.live:
-        status = "restricted"
-    else:
-        status = "withdrawn" if page.first_published_at else "draft"
+    status = _page_status(page, is_public)
 
     with translation.override(language):
         places = content.get_places()
         groups = content.get_ethnic_groups()
         topics = content.get_topics()
+        place_names = _localized_names(places, page.locale)
         meta = [
-            *_localized_names(places, page.locale), *_localized_names(groups, page.locale),
+            *place_names, *place_name_variants(place_names), *_localized_names(groups, page.locale),
             *_localized_names(topics, page.locale),
             content.contributing_unit.name if content.contributing_unit else "",
             *content.search_facts(),
@@ -181,6 +242,57 @@ def _page_entry(page: Any) -> IndexEntry:
             public_until=page.expire_at,
             status=status,
         )
+
+
+def _page_status(page: Any, is_public: bool) -> str:
+    if is_public:
+        return "public"
+    if page.live:
+        return "restricted"
+    return "withdrawn" if page.first_published_at else "draft"
+
+
+def _section_entry(page: Any) -> IndexEntry:
+    """The home page or a listing: found by its title and introduction."""
+    is_public = page.live and is_page_public(page)
+    introduction = getattr(page, "intro", "") or getattr(page, "hero_text", "") or ""
+    return IndexEntry(
+        object_type="page", object_id=page.pk, locale=page.locale.language_code, kind=SECTION_KIND,
+        title=page.title, summary=introduction, meta=getattr(page, "hero_title", "") or "", url=_page_url(page),
+        is_public=is_public, public_from=page.go_live_at, public_until=page.expire_at,
+        status=_page_status(page, is_public),
+    )
+
+
+# --- place pages ---------------------------------------------------------------
+def _place_entries(place: Place | None) -> list[IndexEntry]:
+    """One entry per language of the site (each has its place page), named in that language."""
+    if place is None:
+        return []
+    languages = [code for code, _name in settings.LANGUAGES]
+    rows = {row.locale.language_code: row for row in
+            Place.objects.filter(translation_key=place.translation_key).select_related("locale")}
+    entries = []
+    for code in languages:
+        row = rows.get(code, place)
+        with translation.override(code):
+            kind = str(place.get_kind_display())
+            try:
+                url = reverse("public:place", args=[place.slug])
+            except NoReverseMatch:  # the public site is not installed
+                url = ""
+        entries.append(IndexEntry(
+            object_type="place", object_id=place.pk, locale=code, kind=PLACE_KIND, title=row.name,
+            summary=row.description, meta=" \n".join([kind, *place_name_variants([row.name, place.name])]),
+            url=url, places=(place.slug,), is_public=True, status="public",
+        ))
+    return entries
+
+
+def place_name_variants(names: Iterable[str]) -> list[str]:
+    """Place names written as one word as well as two ("Sa Pa" → "SaPa", "Lào Cai" → "LàoCai"),
+    as visitors and foreign texts write them."""
+    return list(dict.fromkeys(name.replace(" ", "") for name in names if " " in name.strip()))
 
 
 def _page_url(page: Any) -> str:
@@ -221,9 +333,10 @@ def _asset_entries(asset: Any, object_type: str) -> list[IndexEntry]:
     for code, (title, summary, body) in texts.items():
         locale = _locale(code)
         with translation.override(code):
+            place_names = _localized_names(places, locale)
             meta = [
                 asset.credit_name, asset.source_unit.name if asset.source_unit else "",
-                *_localized_names(places, locale), *_localized_names(groups, locale),
+                *place_names, *place_name_variants(place_names), *_localized_names(groups, locale),
             ]
         entries.append(
             IndexEntry(
@@ -246,7 +359,7 @@ def _asset_entries(asset: Any, object_type: str) -> list[IndexEntry]:
                 is_public=is_public,
                 public_until=end_of_rights(asset.rights_expire_on),
                 rights_expire_on=asset.rights_expire_on,
-                status="public" if is_public else "restricted",
+                status="public" if is_public else ("draft" if asset.awaiting_review else "restricted"),
             )
         )
     return entries

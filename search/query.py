@@ -21,6 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from search.text import ParsedQuery, QueryError, parse_query
 from storybank.core.choices import ContentKind, Licence, Pillar
 
+#: Kinds of results beside the items of the bank (``ContentKind``): the site's sections and place pages.
+SECTION_KIND, PLACE_KIND = "section", "place"
+SITE_PAGE_KINDS = {SECTION_KIND: _("Page"), PLACE_KIND: _("Place")}
+#: Every kind a result can have, in the order the kind facet lists them.
+RESULT_KINDS = (*ContentKind.values, *SITE_PAGE_KINDS)
 #: Facets in the order the page and the API show them.
 FACETS = ("kind", "locale", "pillar", "ethnic_group", "place", "licence", "year")
 #: Facets an item can have several values of (stored in ``SearchFacetValue``).
@@ -60,6 +65,10 @@ class SearchQuery:
     per_page: int = 20
     #: Editors in the admin also see drafts, withdrawn and rights-expired items.
     include_unpublished: bool = False
+    #: With ``include_unpublished``, the items whose non-public state the asker may
+    #: see, as ``(("page", (ids…)), ("image", (ids…)), …)``; None means every item.
+    #: Other items still show when public (a contributor sees their unit's drafts only).
+    private_scope: tuple[tuple[str, tuple[int, ...]], ...] | None = None
     #: Compute facet counts (the suggest endpoint does not need them).
     facets: bool = True
     #: Match words in titles only (as-you-type suggestions complete titles).
@@ -138,7 +147,7 @@ class SearchQuery:
         query = cls(
             text=text,
             parsed=parsed,
-            kind=_choices("kind", values("kind"), ContentKind.values),
+            kind=_choices("kind", values("kind"), RESULT_KINDS),
             locale=_choices("locale", locales, [code for code, _name in settings.LANGUAGES]),
             pillar=_choices("pillar", values("pillar"), Pillar.values),
             ethnic_group=_slugs("ethnic_group", values("ethnic_group")),
@@ -243,7 +252,9 @@ class SearchHit:
 
     @property
     def kind_label(self) -> str:
-        return str(ContentKind(self.kind).label) if self.kind in ContentKind.values else self.kind
+        if self.kind in ContentKind.values:
+            return str(ContentKind(self.kind).label)
+        return str(SITE_PAGE_KINDS.get(self.kind, self.kind))
 
 
 @dataclass(frozen=True)

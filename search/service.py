@@ -17,12 +17,25 @@ from django.utils.translation import get_language, get_language_info
 
 from search.backends import ObjectKey, get_backend
 from search.documents import entries_for, load_object, object_key
-from search.query import FACET_LABELS, FACETS, Facet, FacetCounts, FacetValue, SearchQuery, SearchResults
+from search.query import (
+    FACET_LABELS,
+    FACETS,
+    RESULT_KINDS,
+    SITE_PAGE_KINDS,
+    Facet,
+    FacetCounts,
+    FacetValue,
+    SearchHit,
+    SearchQuery,
+    SearchResults,
+)
+from search.text import words_key
 from storybank.core.choices import ContentKind, Licence, Pillar
 from storybank.taxonomy.models import EthnicGroup, Place
 
-#: How long facet labels of taxonomy terms are cached (a renamed term shows its new name after this).
+#: How long facet labels of taxonomy terms are cached (a rename forgets them at once: ``forget_labels``).
 LABEL_CACHE_SECONDS = 300
+LABELLED_TERMS = (EthnicGroup, Place)
 #: Most values a facet lists (the selected ones are always listed).
 FACET_SIZE = 30
 
@@ -35,12 +48,29 @@ def search(query: SearchQuery) -> SearchResults:
     took_ms = (time.perf_counter() - started) * 1000
     return SearchResults(
         query=query,
-        hits=tuple(raw.hits),
+        hits=tuple(exact_titles_first(raw.hits, query)),
         total=raw.total,
         facets=label_facets(raw.facets, query) if query.facets else (),
         took_ms=round(took_ms, 2),
         backend=backend.name,
     )
+
+
+def exact_titles_first(hits: list[SearchHit], query: SearchQuery) -> list[SearchHit]:
+    """On the first page of a relevance search, what is titled exactly as
+    typed (diacritics, punctuation and spaces aside: "sapa" is titled "Sa Pa")
+    comes first, pages before the images and media
+    that share their title: a visitor typing a page's title wants that page
+    (place pages count as pages).
+    Only the page's own hits move, so paging never repeats or skips one."""
+    if query.page != 1 or query.effective_sort != "relevance" or not query.text:
+        return hits
+    typed = words_key(query.text).replace(" ", "")
+    exact = [hit for hit in hits if words_key(hit.title).replace(" ", "") == typed]
+    if not exact:
+        return hits
+    exact.sort(key=lambda hit: hit.object_type not in ("page", "place"))  # stable: the backend's order otherwise
+    return exact + [hit for hit in hits if hit not in exact]
 
 
 # --- keeping the index current ---------------------------------------------------------
@@ -66,6 +96,16 @@ def sync(object_type: str, object_id: int, *, deleted: bool = False) -> None:
     if object_type == "image":
         pages = [load_object("page", page_id) for page_id in backend.page_ids_showing_image(object_id)]
         index_objects(page for page in pages if page is not None)
+
+
+def sync_many(keys: Iterable[ObjectKey]) -> None:
+    """:func:`sync` for many objects at once (a renamed place's items), in one write."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    instances = [load_object(*key) for key in keys]
+    get_backend().replace(keys, [entry for instance in instances if instance is not None
+                                 for entry in entries_for(instance)])
 
 
 # --- facets for people ----------------------------------------------------------------
@@ -108,7 +148,7 @@ def _facet_order(name: str):
 
 def _fixed_values(name: str) -> list[str]:
     return {
-        "kind": list(ContentKind.values),
+        "kind": list(RESULT_KINDS),
         "locale": [code for code, _name in settings.LANGUAGES],
         "pillar": list(Pillar.values),
         "licence": list(Licence.values),
@@ -117,12 +157,13 @@ def _fixed_values(name: str) -> list[str]:
 
 def _facet_value_labels(counts: FacetCounts) -> dict[str, dict[str, str]]:
     labels: dict[str, dict[str, str]] = {
-        "kind": {value: str(label) for value, label in ContentKind.choices},
+        "kind": {**{value: str(label) for value, label in ContentKind.choices},
+                 **{value: str(label) for value, label in SITE_PAGE_KINDS.items()}},
         "pillar": {value: str(label) for value, label in Pillar.choices},
         "licence": {value: str(label) for value, label in Licence.choices},
         "locale": {code: get_language_info(code)["name_local"] for code, _name in settings.LANGUAGES},
     }
-    for name, model in (("ethnic_group", EthnicGroup), ("place", Place)):
+    for name, model in zip(("ethnic_group", "place"), LABELLED_TERMS, strict=True):
         slugs = list(counts.get(name, {}))
         if slugs:
             labels[name] = _taxonomy_labels(model, slugs)
@@ -143,5 +184,14 @@ def _taxonomy_labels(model: type, slugs: list[str]) -> dict[str, str]:
                 names[slug] = name
         return names
 
-    names = cache.get_or_set(f"search:labels:{model._meta.label_lower}:{active}", load, LABEL_CACHE_SECONDS)
+    names = cache.get_or_set(_label_cache_key(model, active), load, LABEL_CACHE_SECONDS)
     return {slug: names[slug] for slug in slugs if slug in names}
+
+
+def _label_cache_key(model: type, language: str) -> str:
+    return f"search:labels:{model._meta.label_lower}:{language}"
+
+
+def forget_labels() -> None:
+    """A term was renamed: facets show the new names from the next search on."""
+    cache.delete_many([_label_cache_key(model, code) for model in LABELLED_TERMS for code, _name in settings.LANGUAGES])

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -117,6 +117,12 @@ def tokens(text: str) -> list[str]:
     return found
 
 
+def words_key(text: str) -> str:
+    """The words of ``text`` without case, diacritics or punctuation:
+    ``words_key("Chinh phục Fansipan – nóc nhà") == "chinh phuc fansipan noc nha"``."""
+    return " ".join(fold(token) for token in tokens(text))
+
+
 def index_text(*texts: str) -> str:
     """Space-separated exact tokens of ``texts``, the input of every embedded index."""
     return " ".join(token for text in texts if text for token in tokens(text))
@@ -200,14 +206,53 @@ def _split_query(text: str) -> Iterator[tuple[str, bool]]:
     yield "".join(buffer), quoted
 
 
+#: What visitors type that the content says another way: the words on the left, typed
+#: together and unquoted, also find any of those on the right.
+SAME_THINGS = {
+    "rice terraces": 'terraces OR terraced OR "ruộng bậc thang"',
+    "rice terrace": 'terraces OR terraced OR "ruộng bậc thang"',
+    "rice paddies": 'terraces OR terraced OR "rice fields"',
+    "paddy fields": 'terraces OR terraced OR "rice fields"',
+}
+_SAME_THINGS_RE = re.compile(
+    r"(?<!\w)(" + "|".join(re.escape(words) for words in sorted(SAME_THINGS, key=len, reverse=True)) + r")(?!\w)",
+    re.IGNORECASE,
+)
+#: Words of Latin letters at least this long also match their other number ("terrace" ↔ "terraces").
+MIN_NUMBER_FORM_LENGTH = 4
+
+
+def number_forms(word: str) -> list[str]:
+    """English singular and plural of ``word`` (no dictionary: the regular
+    endings), for backends that do not stem: ``"terraces"`` → ``["terrace"]``,
+    ``"festival"`` → ``["festivals"]``, ``"berries"`` → ``["berry"]``."""
+    if len(word) < MIN_NUMBER_FORM_LENGTH or not word.isascii() or not word.isalpha() or word.endswith(("ed", "ing")):
+        return []
+    if word.endswith("ies"):
+        return [word[:-3] + "y"]
+    if word.endswith(("sses", "xes", "zes", "ches", "shes")):
+        return [word[:-2]]
+    if word.endswith("ss"):
+        return [word + "es"]
+    if word.endswith("s"):
+        return [word[:-1]]
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return [word[:-1] + "ies"]
+    if word.endswith(("x", "z", "ch", "sh")):
+        return [word + "es"]
+    return [word + "s"]
+
+
 def parse_query(text: str) -> ParsedQuery:
     """Parse what a person typed into clauses.
 
     Syntax: words (all must match), ``"quoted phrases"``, ``word*`` for a
     prefix (two characters or more), ``-word`` to exclude, and ``OR`` (upper
     case) between two clauses for either. Everything else, including the
-    operators of FTS5, tsquery and Lucene, is just text. Raises
-    :class:`QueryError` for text too long or with too many words.
+    operators of FTS5, tsquery and Lucene, is just text. A word also matches
+    its other number (:func:`number_forms`) and a few phrases their usual
+    other wording (``SAME_THINGS``). Raises :class:`QueryError` for text too
+    long or with too many words.
     """
     text = clean(text)
     if len(text) > MAX_QUERY_LENGTH:
@@ -219,19 +264,28 @@ def parse_query(text: str) -> ParsedQuery:
             if chunk_tokens:
                 items.append(Clause(chunk_tokens, chunk.strip(), phrase=True))
             continue
-        for word in chunk.split():
-            if word == "OR":
-                items.append("OR")
+        chunk = _SAME_THINGS_RE.sub(lambda match: f'"{match.group(1)}" OR {SAME_THINGS[match.group(1).lower()]}',
+                                    chunk)
+        for piece, piece_quoted in _split_query(chunk):
+            if piece_quoted:
+                items.append(Clause(tuple(tokens(piece)), piece.strip(), phrase=True))
                 continue
-            negated = word.startswith("-") and len(word) > 1
-            word = word.lstrip("-+")
-            prefix = word.endswith("*")
-            word = word.rstrip("*")
-            word_tokens = tuple(tokens(word))
-            if not word_tokens:
-                continue
-            prefix = prefix and len(word_tokens[-1]) >= MIN_PREFIX_LENGTH and not has_cjk(word_tokens[-1])
-            items.append(Clause(word_tokens, word, phrase=len(word_tokens) > 1, prefix=prefix, negated=negated))
+            for word in piece.split():
+                if word == "OR":
+                    items.append("OR")
+                    continue
+                negated = word.startswith("-") and len(word) > 1
+                word = word.lstrip("-+")
+                prefix = word.endswith("*")
+                word = word.rstrip("*")
+                word_tokens = tuple(tokens(word))
+                if not word_tokens:
+                    continue
+                prefix = prefix and len(word_tokens[-1]) >= MIN_PREFIX_LENGTH and not has_cjk(word_tokens[-1])
+                items.append(Clause(word_tokens, word, phrase=len(word_tokens) > 1, prefix=prefix, negated=negated))
+    typed = [item for item in items if isinstance(item, Clause)]
+    if len(typed) > MAX_CLAUSES:
+        raise QueryError(f"Too many words to search for: at most {MAX_CLAUSES}.")
     groups: list[list[Clause]] = []
     join_next = False
     for item in items:
@@ -244,8 +298,9 @@ def parse_query(text: str) -> ParsedQuery:
         else:
             groups.append([item])
         join_next = False
-    if len([clause for group in groups for clause in group]) > MAX_CLAUSES:
-        raise QueryError(f"Too many words to search for: at most {MAX_CLAUSES}.")
+        if not (item.negated or item.phrase or item.prefix) and len(item.tokens) == 1:
+            groups[-1].extend(Clause((form,), form) for form in number_forms(item.tokens[0])
+                              if all(clause.tokens != (form,) for clause in groups[-1]))
     return ParsedQuery(tuple(tuple(group) for group in groups))
 
 
@@ -272,37 +327,50 @@ def _word_pattern(folded_word: str) -> str:
 
 @dataclass
 class _Matcher:
-    """Finds the words of a text that match the query, whatever their diacritics."""
+    """Finds the words of a text that match the query, whatever their
+    diacritics; where a word appears in a text spelt exactly as typed, only
+    those spellings are marked ("thang" marks "bậc thang", not "Tháng")."""
 
-    pattern: re.Pattern | None = None
+    #: (exact spelling, any spelling) of each whole word typed.
+    words: list[tuple[re.Pattern, re.Pattern]] = field(default_factory=list)
+    #: Prefixes and CJK runs, whatever their spelling.
+    others: re.Pattern | None = None
 
     @classmethod
     def for_query(cls, parsed: ParsedQuery) -> _Matcher:
-        words: set[str] = set()
+        words: dict[str, str] = {}  # exact token → folded
         prefixes: set[str] = set()
         cjk: set[str] = set()
         for clause in parsed.highlight_terms():
             cjk.update(_CJK_RUN_RE.findall(unicodedata.normalize("NFKC", clause.text)))
-            for index, token in enumerate(clause.folded):
+            for index, (token, folded) in enumerate(zip(clause.tokens, clause.folded, strict=True)):
                 if has_cjk(token):
                     continue
                 if clause.prefix and index == len(clause.tokens) - 1:
-                    prefixes.add(token)
+                    prefixes.add(folded)
                 else:
-                    words.add(token)
-        alternatives = [rf"(?<!\w){_word_pattern(word)}(?!\w)" for word in sorted(words, key=len, reverse=True)]
-        alternatives += [rf"(?<!\w){_word_pattern(prefix)}\w*" for prefix in sorted(prefixes, key=len, reverse=True)]
+                    words[token] = folded
+        patterns = [
+            (re.compile(rf"(?<!\w){_OPTIONAL_APOSTROPHE.join(map(re.escape, token))}(?!\w)", re.IGNORECASE),
+             re.compile(rf"(?<!\w){_word_pattern(folded)}(?!\w)", re.IGNORECASE))
+            for token, folded in sorted(words.items(), key=lambda item: len(item[0]), reverse=True)
+        ]
+        alternatives = [rf"(?<!\w){_word_pattern(prefix)}\w*" for prefix in sorted(prefixes, key=len, reverse=True)]
         alternatives += [re.escape(run) for run in sorted(cjk, key=len, reverse=True)]
-        return cls(re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None)
+        return cls(patterns, re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None)
 
     def __bool__(self) -> bool:
-        return self.pattern is not None
+        return bool(self.words) or self.others is not None
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every matching stretch of ``text``."""
-        if self.pattern is None:
-            return []
-        return [match.span() for match in self.pattern.finditer(text)]
+        found: list[tuple[int, int]] = []
+        for exact, folded in self.words:
+            spans = [match.span() for match in exact.finditer(text)]
+            found.extend(spans or (match.span() for match in folded.finditer(text)))
+        if self.others is not None:
+            found.extend(match.span() for match in self.others.finditer(text))
+        return found
 
 
 def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

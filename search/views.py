@@ -17,12 +17,14 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from search.backends import SearchUnavailable
 from search.query import InvalidParameter, SearchHit, SearchQuery, SearchResults
 from search.service import search
 from search.text import MAX_QUERY_LENGTH, clean
+from storybank.core.visibility import unpublished_visible_to
 
 SUGGESTIONS = 8
 
@@ -86,6 +88,7 @@ def results_json(results: SearchResults, request: HttpRequest) -> dict[str, Any]
     }
 
 
+@csrf_exempt  # nothing to forge: GET only (405 as JSON otherwise)
 @require_GET
 def api_search(request: HttpRequest) -> JsonResponse:
     """``GET /api/v1/search?q=&locale=&kind=&pillar=&ethnic_group=&place=&licence=&year=&sort=&page=``"""
@@ -98,6 +101,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
     return JsonResponse(results_json(results, request), json_dumps_params={"ensure_ascii": False})
 
 
+@csrf_exempt
 @require_GET
 def api_suggest(request: HttpRequest) -> JsonResponse:
     """``GET /api/v1/search/suggest?q=fansi``: titles for as-you-type suggestions;
@@ -178,11 +182,12 @@ def _page_numbers(current: int, last: int) -> list[int | None]:
 
 
 def _render_search(
-    request: HttpRequest, template: str, *, include_unpublished: bool, default_locale: str | None, extra: dict
+    request: HttpRequest, template: str, *, include_unpublished: bool, default_locale: str | None, extra: dict,
+    private_scope: tuple | None = None,
 ) -> HttpResponse:
     context: dict[str, Any] = {"query_text": clean(request.GET.get("q", ""))[:MAX_QUERY_LENGTH], **extra}
     try:
-        overrides: dict[str, Any] = {"include_unpublished": include_unpublished}
+        overrides: dict[str, Any] = {"include_unpublished": include_unpublished, "private_scope": private_scope}
         if default_locale and "locale" not in request.GET:
             overrides["locale"] = (default_locale,)
         query = query_from_request(request, **overrides)
@@ -225,9 +230,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 def admin_search(request: HttpRequest) -> HttpResponse:
-    """Editors' search: every language, drafts and withdrawn items included."""
+    """Editors' search: every language, drafts and withdrawn items included;
+    others see the drafts they may work on only (their unit's)."""
+    scope = unpublished_visible_to(request.user)
+    private_scope = None if scope is None else tuple((kind, tuple(ids)) for kind, ids in scope.items())
     return _render_search(
         request, "search/admin/search.html", include_unpublished=True, default_locale=None, extra={},
+        private_scope=private_scope,
     )
 
 

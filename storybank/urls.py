@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from media_pipeline.stored_files import media_file
 from storybank.core import views as core_views
 from storybank.public import views as public_views
 
@@ -20,10 +21,9 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media files are served by the app in every environment, each asked the visibility rule
+# (media_pipeline.stored_files); with S3 the answer is a redirect to a signed URL.
+urlpatterns += [path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", media_file, name="media")]
 
 # Public pages live under a language prefix: /vi/, /en/, /zh-hans/…
 # "/" has no page of its own; LocaleMiddleware redirects it to the visitor's

@@ -1,7 +1,8 @@
 """Search backends: ``embedded`` (SQLite FTS5 or PostgreSQL full-text search,
-in the site's own database) and ``elasticsearch``. ``settings.SEARCH_BACKEND``
-chooses; both index the same :class:`~search.documents.IndexEntry` objects and
-answer the same :class:`~search.query.SearchQuery`.
+in the site's own database) and ``cluster`` (OpenSearch or Elasticsearch,
+``search.backends.cluster``). ``settings.SEARCH_BACKEND`` chooses; both index
+the same :class:`~search.documents.IndexEntry` objects and answer the same
+:class:`~search.query.SearchQuery`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from search.query import FacetCounts, SearchHit, SearchQuery
 
 BACKENDS = {
     "embedded": "search.backends.embedded.EmbeddedBackend",
-    "elasticsearch": "search.backends.elasticsearch.ElasticsearchBackend",
+    "cluster": "search.backends.cluster.ClusterBackend",
 }
 
 #: (object_type, object_id), e.g. ("page", 12).

@@ -34,7 +34,7 @@ from search.backends import BackendResults, ObjectKey, SearchBackend
 from search.documents import IndexEntry, entries_for, object_key
 from search.models import FacetFields, SearchDocument, SearchFacetValue, SearchIndexState, SearchText
 from search.query import FACETS, MULTI_VALUED_FACETS, FacetCounts, SearchHit, SearchQuery
-from search.text import Clause, ParsedQuery, cjk_chars, index_text, snippet
+from search.text import Clause, ParsedQuery, cjk_chars, has_cjk, index_text, snippet
 
 DOC = "search_searchdocument"
 TEXT = "search_searchtext"
@@ -96,8 +96,9 @@ class SqliteDialect:
             return "{cjk_chars} : " + self.phrase(clause.tokens, False)
         prefix = clause.prefix or clause.single_cjk_char
         folded = f"{{{folded_columns}}} : {self.phrase(clause.folded, prefix)}"
-        if clause.folded == clause.tokens:  # nothing to fold: every match is in the folded columns
+        if has_cjk("".join(clause.tokens)):  # nothing to fold: every match is in the folded columns
             return folded
+        # Words typed without diacritics match the exact columns too, so "thang" ranks "bậc thang" above "Tháng".
         return f"({{{exact_columns}}} : {self.phrase(clause.tokens, prefix)} OR {folded})"
 
     @staticmethod
@@ -140,10 +141,10 @@ class PostgresDialect:
         return expression
 
     def exact_query(self, clauses: Sequence[Sequence[Clause]]) -> str:
-        """Any clause typed with diacritics, exactly: ranks exact matches first."""
+        """Every clause as typed, exactly: ranks exact spellings first ("thang" above "Tháng")."""
         return " | ".join(
             f"({self.clause(clause, self.exact_weights)})"
-            for group in clauses for clause in group if clause.folded != clause.tokens
+            for group in clauses for clause in group if not has_cjk("".join(clause.tokens))
         )
 
     @staticmethod
@@ -167,7 +168,7 @@ class PostgresDialect:
             sql = f"SELECT document_id AS id, 0.0 AS score FROM {TEXT} WHERE vector @@ to_tsquery('search_folded', %s)"
             return sql, [folded]
         exact = self.exact_query(parsed.positive)
-        if not exact:  # typed without diacritics: no exact spelling to prefer
+        if not exact:  # only Chinese, Japanese or Korean: no spelling to prefer
             sql = (
                 f"SELECT t.document_id AS id, ts_rank(%s, t.vector, fq, 1) AS score "
                 f"FROM {TEXT} t, to_tsquery('search_folded', %s) fq WHERE t.vector @@ fq"
@@ -235,13 +236,27 @@ class SearchPlan:
     dialect: SqliteDialect | PostgresDialect
     now: Any
 
-    def visibility(self, alias: str = "d") -> Where:
-        where = Where()
+    def visibility(self, alias: str = "d", id_column: str = "id") -> Where:
         if not self.query.include_unpublished:
-            now = connection.ops.adapt_datetimefield_value(self.now)
-            where.add(f"{alias}.is_public = %s", [True])
-            where.add(f"({alias}.public_from IS NULL OR {alias}.public_from <= %s)", [now])
-            where.add(f"({alias}.public_until IS NULL OR {alias}.public_until > %s)", [now])
+            return self.public(alias)
+        if self.query.private_scope is None:
+            return Where()
+        public = self.public(alias)
+        scope = Where()
+        scope.parts = ["(" + " OR ".join(f"(object_type = %s AND object_id IN ({placeholders(ids)}))"
+                                         for _type, ids in self.query.private_scope if ids) + ")"]
+        scope.params = [value for object_type, ids in self.query.private_scope if ids for value in (object_type, *ids)]
+        if not scope.params:
+            return public
+        return Where([f"(({public.sql}) OR {alias}.{id_column} IN (SELECT id FROM {DOC} WHERE {scope.sql}))"],
+                     [*public.params, *scope.params])
+
+    def public(self, alias: str) -> Where:
+        now = connection.ops.adapt_datetimefield_value(self.now)
+        where = Where()
+        where.add(f"{alias}.is_public = %s", [True])
+        where.add(f"({alias}.public_from IS NULL OR {alias}.public_from <= %s)", [now])
+        where.add(f"({alias}.public_until IS NULL OR {alias}.public_until > %s)", [now])
         return where
 
     def text_membership(self, alias: str = "d") -> Where:
@@ -410,7 +425,7 @@ class SearchPlan:
             for names in multi_groups:
                 others = [name for name in MULTI_VALUED_FACETS if name not in names]
                 where = (
-                    self.visibility("fv") + self.filters(single, alias="fv")
+                    self.visibility("fv", id_column="document_id") + self.filters(single, alias="fv")
                     + self.filters(others, alias="fv", id_column="document_id")
                 )
                 branches.append((values.format(source=f"{FACET} fv", names=placeholders(names), where=where.sql),
@@ -685,7 +700,7 @@ def _cache_key(query: SearchQuery, cursor: Any) -> str:
     row = cursor.fetchone()
     signature = repr((
         query.text, sorted((name, tuple(map(str, values))) for name, values in query.filters().items()),
-        query.effective_sort, query.facets, query.include_unpublished, query.titles_only,
+        query.effective_sort, query.facets, query.include_unpublished, query.private_scope, query.titles_only,
         connection.settings_dict["NAME"],
     ))
     digest = hashlib.sha256(signature.encode("utf-8")).hexdigest()[:32]

@@ -1,7 +1,11 @@
-"""Admin forms for assets: one alt-text and caption box per content language.
+"""Admin forms for assets: one alt-text and caption box per content language,
+and an editor's review of contributors' uploads.
 
 The values are stored together in ``localized_text`` so that adding a
-language needs no migration.
+language needs no migration. An upload (or a replaced file) by someone who
+may not approve assets (``assets.review_assets``) is saved awaiting review,
+so it stays out of the public site, search, feeds and downloads until an
+editor unticks "awaiting review", the box only reviewers see.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from storybank.core.text import nfc
 from storybank.settings.languages import CONTENT_LANGUAGES, DEFAULT_LANGUAGE
 
 LOCALIZED_KEYS = {"alt": _("Alt text"), "caption": _("Caption")}
+REVIEW_PERMISSION = "assets.review_assets"
 
 
 def other_languages() -> list[tuple[str, str]]:
@@ -49,9 +54,29 @@ class LocalizedTextFormMixin(forms.ModelForm):
         return super().save(commit=commit)
 
 
-class LaoCaiImageForm(LocalizedTextFormMixin, BaseImageForm):
+def may_review_assets(user: Any) -> bool:
+    """May ``user`` approve an upload for publication? (Forms built by code
+    without a user are trusted: the bulk import is run by staff.)"""
+    return user is None or user.has_perm(REVIEW_PERMISSION)
+
+
+class ReviewedUploadFormMixin(forms.ModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.uploader = kwargs.get("user")
+        super().__init__(*args, **kwargs)
+        if "awaiting_review" in self.fields and not may_review_assets(self.uploader):
+            del self.fields["awaiting_review"]
+
+    def save(self, commit: bool = True) -> Any:
+        new_file = self.instance.pk is None or "file" in self.changed_data
+        if new_file and not may_review_assets(self.uploader):
+            self.instance.awaiting_review = True
+        return super().save(commit=commit)
+
+
+class LaoCaiImageForm(ReviewedUploadFormMixin, LocalizedTextFormMixin, BaseImageForm):
     pass
 
 
-class MediaAssetForm(LocalizedTextFormMixin, BaseDocumentForm):
+class MediaAssetForm(ReviewedUploadFormMixin, LocalizedTextFormMixin, BaseDocumentForm):
     localized_keys = ("caption",)

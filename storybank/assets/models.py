@@ -10,15 +10,18 @@ document model the same way.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
+from typing import Any
 
 from django.conf import settings
+from django.core.files import File
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.models import AbstractDocument, Document
-from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.images.models import AbstractImage, AbstractRendition, Filter, Image
 from wagtail.search import index
 
 from storybank.core.choices import (
@@ -29,7 +32,10 @@ from storybank.core.choices import (
     MediaKind,
 )
 from storybank.core.text import NormalizedTextMixin
+from storybank.core.transactions import in_transaction
 from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place, default_locale_only
+
+from .rendering import decode_budget, one_rendition_at_a_time, rendition_file_name
 
 #: A label typed in front of a credit ("Ảnh: …", "Photo: …"): each language adds its own, so it is not stored.
 CREDIT_LABEL = re.compile(
@@ -66,6 +72,11 @@ class AssetMetadata(NormalizedTextMixin, models.Model):
         choices=ConsentStatus.choices, default=ConsentStatus.NOT_APPLICABLE,
     )
     captured_at = models.DateTimeField(_("captured at"), null=True, blank=True)
+    awaiting_review = models.BooleanField(
+        _("awaiting an editor's review"), default=False,
+        help_text=_("A contributor's upload stays out of the site, search, feeds and downloads until an editor "
+                    "unticks this."),
+    )
     place = models.ForeignKey(
         Place, verbose_name=_("place"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", limit_choices_to=default_locale_only,
@@ -84,6 +95,12 @@ class AssetMetadata(NormalizedTextMixin, models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # One transaction with what mirrors the asset (search, feeds and their
+        # outbox, the page cache: content_changed's post_save receivers), so a
+        # failure there cannot leave the asset changed and its feeds stale.
+        in_transaction(lambda: super(AssetMetadata, self).save(*args, **kwargs))
+
     # --- rights ---------------------------------------------------------
     def rights_expired(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -92,10 +109,6 @@ class AssetMetadata(NormalizedTextMixin, models.Model):
     @property
     def consent_missing(self) -> bool:
         return self.consent_status == ConsentStatus.MISSING
-
-    def is_publicly_usable(self, today: datetime.date | None = None) -> bool:
-        """May the public, search and partners see this asset right now?"""
-        return not self.rights_expired(today) and not self.consent_missing
 
     @property
     def is_redistributable(self) -> bool:
@@ -162,7 +175,7 @@ class LaoCaiImage(AssetMetadata, AbstractImage):  # noqa: DJ008 (__str__ from Ab
 
     admin_form_fields = Image.admin_form_fields + (
         "caption", "credit", "source_unit", "licence", "rights_expire_on", "consent_status",
-        "captured_at", "place", "ethnic_groups",
+        "captured_at", "place", "ethnic_groups", "awaiting_review",
     )
     search_fields = AbstractImage.search_fields + [
         index.SearchField("caption"),
@@ -173,6 +186,9 @@ class LaoCaiImage(AssetMetadata, AbstractImage):  # noqa: DJ008 (__str__ from Ab
     class Meta(AbstractImage.Meta):
         verbose_name = _("image")
         verbose_name_plural = _("images")
+        # /media/ finds the asset of a file name (storybank.core.visibility decides who gets it).
+        indexes = [models.Index(fields=["file"], name="assets_image_file_idx")]
+        permissions = [("review_assets", _("Can approve contributors' images and media for publication"))]
 
     credit_label_msgid = gettext_noop("Photo: %(credit)s")
 
@@ -191,12 +207,43 @@ class LaoCaiImage(AssetMetadata, AbstractImage):  # noqa: DJ008 (__str__ from Ab
     def default_alt_text(self) -> str:  # Wagtail uses this for {% image %}
         return self.alt_for()
 
+    # --- renditions: each made once, decoding within the process's budget ---
+    def create_rendition(self, filter: Filter) -> AbstractRendition:
+        focal_point_key = filter.get_cache_key(self)
+        with one_rendition_at_a_time(self.pk, filter.spec, focal_point_key):
+            made = self.renditions.filter(filter_spec=filter.spec, focal_point_key=focal_point_key).first()
+            return made or super().create_rendition(filter)
+
+    def create_renditions(self, *filters: Filter) -> dict[Filter, AbstractRendition]:
+        # One after the other: Wagtail decodes them in three threads at once,
+        # which triples the memory a large picture takes.
+        return {filter: self.create_rendition(filter) for filter in filters}
+
+    def generate_rendition_file(self, filter: Filter, *, source: File | None = None) -> File:
+        with decode_budget().reserve((self.width or 1) * (self.height or 1)):
+            made = super().generate_rendition_file(filter, source=source)
+        extension = made.name.rsplit(".", 1)[-1]
+        made.name = rendition_file_name(self.file.name, filter.spec, filter.get_cache_key(self), extension)
+        return made
+
 
 class LaoCaiRendition(AbstractRendition):
     image = models.ForeignKey(LaoCaiImage, on_delete=models.CASCADE, related_name="renditions")
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
+        indexes = [models.Index(fields=["file"], name="assets_rendition_file_idx")]
+
+    @staticmethod
+    def construct_cache_key(image: Any, filter_cache_key: str, filter_spec: str) -> str:
+        """Wagtail's key plus the original's file name. Withdrawing an asset
+        whose rights ended deletes its renditions and renames its original,
+        often in another process (the scheduler), whose cache deletions this
+        process never hears of; with the name in the key nothing cached before
+        a withdrawal is served after it, and a restored asset gets new
+        renditions instead of cached ones whose files are gone."""
+        name = hashlib.sha1(image.file.name.encode()).hexdigest()[:10]  # noqa: S324 (a cache key, not security)
+        return f"{AbstractRendition.construct_cache_key(image, filter_cache_key, filter_spec)}-{name}"
 
 
 class MediaAsset(AssetMetadata, AbstractDocument):  # noqa: DJ008 (__str__ from AbstractDocument)
@@ -213,6 +260,7 @@ class MediaAsset(AssetMetadata, AbstractDocument):  # noqa: DJ008 (__str__ from 
     admin_form_fields = Document.admin_form_fields + (
         "media_kind", "caption", "credit", "source_unit", "licence", "rights_expire_on",
         "consent_status", "captured_at", "place", "ethnic_groups", "poster", "duration_seconds", "transcript",
+        "awaiting_review",
     )
     search_fields = AbstractDocument.search_fields + [
         index.SearchField("caption"),
@@ -223,6 +271,7 @@ class MediaAsset(AssetMetadata, AbstractDocument):  # noqa: DJ008 (__str__ from 
     class Meta(AbstractDocument.Meta):
         verbose_name = _("media asset")
         verbose_name_plural = _("media assets")
+        indexes = [models.Index(fields=["file"], name="assets_media_file_idx")]
 
     @property
     def kind(self) -> str:

@@ -1,13 +1,15 @@
 """Language handling for a site whose pages are language-prefixed but whose
-machine endpoints (API, feeds, press downloads, admin) are not."""
+machine endpoints (API, feeds, press downloads, admin) are not; JSON errors
+on machine endpoints; the security policy headers."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern
+from django.utils.translation import gettext as _
 
 
 def unprefixed_url_prefixes(urlconf: str | None = None) -> tuple[str, ...]:
@@ -41,8 +43,65 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if response.status_code == 404 and getattr(request, "urlconf", None) is None:
             if self._unprefixed is None:
-                self._unprefixed = unprefixed_url_prefixes()
+                self._unprefixed = unprefixed_url_prefixes() + tuple(settings.MACHINE_URL_PREFIXES)
             if request.path_info.startswith(self._unprefixed):
                 response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
                 return response
         return super().process_response(request, response)
+
+
+class MachineErrorsMiddleware:
+    """Errors on machine URLs (``MACHINE_URL_PREFIXES``: the API and the
+    feeds) are JSON, whatever produced them: an unknown address, a method the
+    view does not answer, a server error. Views' own JSON errors pass as
+    they are."""
+
+    def __init__(self, get_response):  # noqa: ANN001 (Django middleware signature)
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code < 400 or not request.path_info.startswith(tuple(settings.MACHINE_URL_PREFIXES)):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        return json_error_for(response)
+
+
+def json_error_for(response: HttpResponse) -> JsonResponse:
+    status = response.status_code
+    code, message = {
+        400: ("bad_request", _("The request is not valid.")),
+        403: ("forbidden", _("You may not do this here.")),
+        404: ("not_found", _("There is nothing at this address.")),
+        405: ("method_not_allowed", _("This address answers %(methods)s only.")
+              % {"methods": response.get("Allow", "GET, HEAD")}),
+    }.get(status, ("server_error" if status >= 500 else "error",
+                   _("Something went wrong on our side. Please try again later.") if status >= 500
+                   else str(response.reason_phrase)))
+    converted = JsonResponse({"error": {"status": status, "code": code, "message": message}}, status=status,
+                             json_dumps_params={"ensure_ascii": False})
+    for header in ("Allow", "Retry-After", "WWW-Authenticate", "Vary", "Content-Language"):
+        if header in response:
+            converted[header] = response[header]
+    return converted
+
+
+class SecurityPolicyMiddleware:
+    """``Content-Security-Policy`` and ``Permissions-Policy`` on every
+    response when ``SECURITY_POLICY_HEADERS`` is on (production). The
+    content policy is the public site's; the Wagtail admin, which needs
+    inline scripts, is left without it. A response that set its own policy
+    (documents: ``sandbox``) keeps it."""
+
+    def __init__(self, get_response):  # noqa: ANN001 (Django middleware signature)
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not getattr(settings, "SECURITY_POLICY_HEADERS", False):
+            return response
+        if not request.path_info.startswith(settings.SECURITY_POLICY_EXEMPT_PREFIXES):
+            response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

@@ -33,6 +33,7 @@ from storybank.core.blocks import stream_feed_html
 from storybank.core.choices import Sensitivity
 from storybank.core.protocols import FeedParts, SchemaOrg
 from storybank.core.text import normalize_model_text
+from storybank.core.transactions import in_transaction
 
 #: Sent when a page has rendered its response (``sender`` is the page class;
 #: ``page``, ``request`` and ``response``); analytics labels page views from it.
@@ -127,6 +128,18 @@ class ContentPage(NormalizedTextPage):
 
     class Meta:
         abstract = True
+
+    # --- publishing -----------------------------------------------------
+    # Wagtail's publish and unpublish actions open no transaction; ours do
+    # (run again after a lost deadlock), so the page and what mirrors it
+    # (search, feeds and their outbox, the page cache: content_changed's
+    # receivers) commit together, whoever publishes: an editor, a workflow's
+    # last approval, publish_scheduled, code.
+    def publish(self, revision: Any, *args: Any, **kwargs: Any) -> Any:
+        return in_transaction(lambda: super(ContentPage, self).publish(revision, *args, **kwargs))
+
+    def unpublish(self, *args: Any, **kwargs: Any) -> Any:
+        return in_transaction(lambda: super(ContentPage, self).unpublish(*args, **kwargs))
 
     # --- editorial ------------------------------------------------------
     @property

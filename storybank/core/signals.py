@@ -4,9 +4,13 @@ The search index, the partner-feed change log and outbox, page caches and the
 audit trail all need to hear when an item's public state may have changed.
 Rather than each of them listening to half a dozen Wagtail and Django signals
 (and missing one), this module turns those into a single signal. It covers
-publish, unpublish and delete of content pages; every save, delete and
-ethnic-group change of assets; page moves and view restrictions (which
-change the visibility of a whole branch).
+publish, unpublish and delete of our pages (items, the home page and the
+listings); every save, delete and ethnic-group change of assets; page moves and view restrictions (which
+change the visibility of a whole branch) and a site's root page (which
+changes every address below it); and saves and deletes of the terms
+content shows (places, ethnic groups, topics, contributing units: a renamed
+place changes every item that names it), which their app registers with
+:func:`track_terms`. Receivers tell a term from an item with :func:`is_term`.
 
 It is sent synchronously, inside the transaction that made the change, so a
 receiver that writes to the database (the feed outbox) commits or rolls back
@@ -27,9 +31,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from storybank.core.models import content_page_models
+from storybank.core.models import NormalizedTextPage
 
 #: ``sender`` is the model class; keyword arguments ``instance`` and ``change``.
 content_changed = Signal()
@@ -52,8 +57,40 @@ def asset_models() -> tuple[type, type]:
     return get_image_model(), get_document_model()
 
 
+
+
+#: Models whose rows content shows, registered by their own app (``track_terms``).
+_terms: set[type] = set()
+
+
+def track_terms(*models: type) -> None:
+    """Announce every save and delete of ``models`` (taxonomy terms that items
+    show), so search, feeds and page caches follow a rename. Called by the app
+    that owns them, from its ``ready()``: the hub imports no app above core."""
+    for model in models:
+        _terms.add(model)
+        uid = f"core.content_changed.term.{model._meta.label}"
+        post_save.connect(_on_term_saved, sender=model, dispatch_uid=f"{uid}.saved")
+        post_delete.connect(_on_term_deleted, sender=model, dispatch_uid=f"{uid}.deleted")
+
+
+def is_term(sender: type) -> bool:
+    """Is ``sender`` a term (shown by items) rather than an item?"""
+    return sender in _terms
+
+
+def _on_term_saved(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:  # fixtures being loaded
+        announce(instance, Change.PUBLISHED)
+
+
+def _on_term_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
+    announce(instance, Change.DELETED)
+
+
 def _is_tracked(sender: type) -> bool:
-    return sender in (*content_page_models(), *asset_models())
+    """Pages of ours (items, the home page and listings, which search finds too) and assets."""
+    return (isinstance(sender, type) and issubclass(sender, NormalizedTextPage)) or sender in asset_models()
 
 
 def _on_page_published(sender: type, instance: Any, **kwargs: Any) -> None:
@@ -77,17 +114,13 @@ def _on_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
 
 
 def _announce_branch(page: Any) -> None:
-    """Announce every content page at or below ``page`` (drafts included)."""
-    from wagtail.models import Page
-
-    for descendant in Page.objects.descendant_of(page, inclusive=True).type(*content_page_models()).specific():
+    """Announce every page of ours at or below ``page`` (drafts included)."""
+    for descendant in Page.objects.descendant_of(page, inclusive=True).type(NormalizedTextPage).specific():
         announce(descendant, Change.PUBLISHED)
 
 
 def _on_view_restriction_changed(sender: type, instance: Any, **kwargs: Any) -> None:
     """A view restriction makes a whole branch private, or public again."""
-    from wagtail.models import Page
-
     try:
         page = instance.page
     except Page.DoesNotExist:  # the page is being deleted with its restriction
@@ -100,6 +133,13 @@ def _on_page_moved(sender: type, instance: Any, **kwargs: Any) -> None:
     _announce_branch(instance)
 
 
+def _on_site_saved(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """A site's new root page gives every page below it a new address."""
+    if not raw and instance.root_page_id:
+        type(instance).clear_site_root_paths_cache()  # receivers read the new addresses (Wagtail clears it later)
+        _announce_branch(instance.root_page)
+
+
 def _on_asset_groups_changed(sender: type, instance: Any, action: str, reverse: bool, **kwargs: Any) -> None:
     """An asset's ethnic groups are saved after the asset itself."""
     if not reverse and action in ("post_add", "post_remove", "post_clear"):
@@ -108,8 +148,6 @@ def _on_asset_groups_changed(sender: type, instance: Any, action: str, reverse: 
 
 def connect() -> None:
     """Wire Wagtail's and Django's signals to ``content_changed`` (from ``CoreConfig.ready``)."""
-    from wagtail.models import PageViewRestriction
-
     page_published.connect(_on_page_published, dispatch_uid="core.content_changed.published")
     page_unpublished.connect(_on_page_unpublished, dispatch_uid="core.content_changed.unpublished")
     post_delete.connect(_on_deleted, dispatch_uid="core.content_changed.deleted")
@@ -118,6 +156,7 @@ def connect() -> None:
         post_save.connect(_on_asset_saved, sender=asset_model, dispatch_uid=uid)
         m2m_changed.connect(_on_asset_groups_changed, sender=asset_model.ethnic_groups.through, dispatch_uid=uid)
     post_page_move.connect(_on_page_moved, dispatch_uid="core.content_changed.moved")
+    post_save.connect(_on_site_saved, sender=Site, dispatch_uid="core.content_changed.site")
     for restriction_signal in (post_save, post_delete):
         restriction_signal.connect(
             _on_view_restriction_changed, sender=PageViewRestriction,

@@ -1,12 +1,14 @@
 """The one definition of what may leave the editorial office.
 
-The public site, journalists' search, the API, partner feeds, pushes and
-press downloads all show only items that are live (published and approved
-through their workflow), public (no view restriction on them or an
-ancestor), past their go-live time (embargo) and not expired. Assets must
-also be within their rights period and must not miss the consent of the
-people they show. Every part of the product asks this module rather than
-writing its own filter, so the rule is the same everywhere.
+The public site, journalists' search, the API, partner feeds, pushes, press
+downloads and every file route (``/media/``, documents, signed S3 URLs) show
+only items that are live (published and approved through their workflow),
+public (no view restriction on them or an ancestor), past their go-live time
+(embargo) and not expired. Assets must also have been reviewed by an editor,
+be within their rights period, not miss the consent of the people they show,
+and carry a licence for everyone (``press-only`` is for the press alone).
+Every part of the product asks this module rather than writing its own
+filter, so the rule is the same everywhere.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
+from wagtail.permissions import policy_registry
 
-from storybank.core.choices import REDISTRIBUTABLE_LICENCES, ConsentStatus
+from storybank.core.choices import REDISTRIBUTABLE_LICENCES, ConsentStatus, Licence
 
 
 def public_pages(queryset: QuerySet | None = None, *, at: datetime.datetime | None = None) -> QuerySet:
@@ -45,20 +50,115 @@ def is_page_public(page: Page, *, at: datetime.datetime | None = None) -> bool:
     return not PageViewRestriction.objects.filter(page__in=page.get_ancestors(inclusive=True)).exists()
 
 
-def usable_assets(queryset: QuerySet, *, today: datetime.date | None = None) -> QuerySet:
-    """Images or media assets of ``queryset`` that may be shown publicly:
-    rights not expired and consent not missing."""
+# --- assets -------------------------------------------------------------------------------
+# Why an asset is withheld from the public; the same reasons, in the same
+# order, as a database filter (``public_asset_filter``) and in Python
+# (``withheld_reason``).
+AWAITING_REVIEW = "awaiting-review"  # a contributor's upload no editor has approved yet
+RIGHTS_EXPIRED = "rights-expired"
+CONSENT_MISSING = "consent-missing"
+PRESS_ONLY = "press-only"  # the licence allows the press only, not the public site
+
+#: Reasons that mean "withdrawn" (the public saw it once; downloads answer 410 Gone)
+#: rather than "not for you" (404: its existence is not revealed).
+WITHDRAWN_REASONS = frozenset({RIGHTS_EXPIRED, CONSENT_MISSING})
+
+
+def public_asset_filter(today: datetime.date | None = None) -> Q:
+    """The database form of :func:`withheld_reason` being None."""
     today = today or timezone.localdate()
-    return queryset.filter(Q(rights_expire_on__isnull=True) | Q(rights_expire_on__gte=today)).exclude(
-        consent_status=ConsentStatus.MISSING
+    return (
+        Q(awaiting_review=False)
+        & (Q(rights_expire_on__isnull=True) | Q(rights_expire_on__gte=today))
+        & ~Q(consent_status=ConsentStatus.MISSING)
+        & ~Q(licence=Licence.PRESS_ONLY)
     )
+
+
+def withheld_reason(asset: Any, *, today: datetime.date | None = None) -> str | None:
+    """Why the public may not see ``asset`` (image or media asset) now, or None."""
+    today = today or timezone.localdate()
+    if getattr(asset, "awaiting_review", False):
+        return AWAITING_REVIEW
+    if asset.rights_expire_on is not None and asset.rights_expire_on < today:
+        return RIGHTS_EXPIRED
+    if asset.consent_status == ConsentStatus.MISSING:
+        return CONSENT_MISSING
+    if asset.licence == Licence.PRESS_ONLY:
+        return PRESS_ONLY
+    return None
+
+
+def usable_assets(queryset: QuerySet, *, today: datetime.date | None = None) -> QuerySet:
+    """Images or media assets of ``queryset`` that may be shown publicly."""
+    return queryset.filter(public_asset_filter(today))
 
 
 def is_asset_public(asset: Any, *, today: datetime.date | None = None) -> bool:
     """May ``asset`` (image or media asset) be shown publicly right now?"""
-    return asset is not None and asset.is_publicly_usable(today)
+    return asset is not None and withheld_reason(asset, today=today) is None
 
 
 def redistributable_assets(queryset: QuerySet, *, today: datetime.date | None = None) -> QuerySet:
     """Publicly usable assets whose licence also lets partners republish them."""
     return usable_assets(queryset, today=today).filter(licence__in=REDISTRIBUTABLE_LICENCES)
+
+
+# --- who may have an asset's file -----------------------------------------------------------
+
+
+def is_press_account(user: Any) -> bool:
+    """Is ``user`` an approved press account? Press accounts will see
+    ``press-only`` assets (issue 16); until they exist, nobody is one."""
+    return False
+
+
+def may_download(user: Any, asset: Any, *, today: datetime.date | None = None) -> bool:
+    """May ``user`` (anonymous too) have the file of ``asset``, its original
+    or any rendition? Every file route asks this: ``/media/``, documents,
+    press downloads and kits, signed S3 URLs.
+
+    The public gets public assets; the press also gets ``press-only`` ones;
+    people who manage the asset in the admin (its collection's "change" or
+    "choose" permission) get everything they can already see there.
+    """
+    reason = withheld_reason(asset, today=today)
+    if reason is None:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if reason == PRESS_ONLY and is_press_account(user):
+        return True
+    return manages_asset(user, asset)
+
+
+def manages_asset(user: Any, asset: Any) -> bool:
+    """Does ``user`` work with ``asset`` in the admin (and so see its files)?"""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    policy = policy_registry.get_by_type(type(asset))
+    # An upload nobody approved yet stays with those who may change it (its
+    # unit and the editors); choosing from the bank is enough for the rest.
+    actions = ["change"] if getattr(asset, "awaiting_review", False) else ["change", "choose"]
+    return policy.user_has_any_permission_for_instance(user, actions, asset)
+
+
+# --- what the admin shows of unpublished items ----------------------------------------------
+
+
+def unpublished_visible_to(user: Any) -> dict[str, list[int]] | None:
+    """The items whose unpublished state (drafts, assets awaiting review or
+    withdrawn) ``user`` may see in the admin: ``{"page": ids, "image": ids,
+    "media": ids}``, or None for every item (superusers, and editors who may
+    change the whole page tree). Asked through Wagtail's permission policies,
+    which governance narrows to the unit rule, so drafts stay with their unit."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return {"page": [], "image": [], "media": []}
+    pages = policy_registry.get_by_type(Page)
+    if user.is_superuser or pages.user_has_permission_for_instance(user, "change", Page.get_first_root_node()):
+        return None
+    scope = {"page": list(pages.explorable_instances(user).values_list("pk", flat=True))}
+    for key, model in (("image", get_image_model()), ("media", get_document_model())):
+        policy = policy_registry.get_by_type(model)
+        scope[key] = list(policy.instances_user_has_permission_for(user, "change").values_list("pk", flat=True))
+    return scope

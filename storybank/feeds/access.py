@@ -2,21 +2,23 @@
 
 Public feeds need no key; the others need ``Authorization: Bearer <key>``.
 A key that is sent must be valid even for a public feed (a partner with a
-broken key should find out). Rate limits count requests per partner (or per
-client address without a key) in one-minute windows in the Django cache,
-which is Redis in production, so every app server shares the count.
+broken key should find out), and a wrong key counts toward its address's
+limit. Rate limits count requests per partner (or per client address
+without a key) in one-minute windows (``storybank.core.ratelimit``, in the
+Django cache, which is Redis in production, so every app server shares the
+count).
 """
 
 from __future__ import annotations
 
-import math
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+
+from storybank.core import ratelimit
+from storybank.core.ratelimit import client_address
 
 from .models import ApiKey, Feed, Partner
 
@@ -52,10 +54,13 @@ def identify(request: HttpRequest) -> Caller:
     scheme, _space, token = header.partition(" ")
     challenge = 'Bearer realm="feeds", error="invalid_token"'
     if scheme.lower() != "bearer" or not token.strip():
+        throttle(request, Caller(None))
         raise Denied(json_error(401, "invalid_authorization", _("Send the key as “Authorization: Bearer <key>”."),
                                 WWW_Authenticate=challenge))
     key = ApiKey.authenticate(token.strip())
     if key is None:
+        # A wrong key counts toward the address's limit, so keys cannot be guessed at leisure.
+        throttle(request, Caller(None))
         raise Denied(json_error(401, "invalid_key", _("This API key is unknown or has been revoked."),
                                 WWW_Authenticate=challenge))
     key.touch()
@@ -75,10 +80,6 @@ def authorize(caller: Caller, feed: Feed) -> None:
         raise Denied(json_error(403, "not_allowed", _("Your key does not give access to this feed.")))
 
 
-def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def throttle(request: HttpRequest, caller: Caller) -> None:
     """Raises ``Denied`` (429 with ``Retry-After``) over the caller's limit."""
     if caller.partner is not None:
@@ -88,17 +89,8 @@ def throttle(request: HttpRequest, caller: Caller) -> None:
         limit = int(getattr(settings, "FEEDS_ANONYMOUS_REQUESTS_PER_MINUTE", 60))
     if limit <= 0:
         return
-    now = time.time()
-    window = int(now // WINDOW_SECONDS)
-    cache_key = f"feeds:rate:{identity}:{window}"
-    cache.add(cache_key, 0, WINDOW_SECONDS + 5)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, WINDOW_SECONDS + 5)
-        count = 1
-    if count > limit:
-        retry_after = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+    window = ratelimit.record(f"feeds:{identity}", WINDOW_SECONDS)
+    if window.count > limit:
         raise Denied(json_error(429, "rate_limited",
                                 _("Too many requests: at most %(limit)s a minute.") % {"limit": limit},
-                                Retry_After=str(retry_after)))
+                                Retry_After=str(window.retry_after)))

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -20,7 +21,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .formats import formats
 from .models import ApiKey, Delivery, DeliveryStatus, Feed, Partner
-from .push import deliver_feeds_task, retry_now
+from .push import retry_now, send_soon
 from .sync import reconcile_feed
 
 
@@ -161,5 +162,5 @@ class DeliveriesView(FeedsAdminView):
             messages.info(request, _("%(count)s delivery(ies) were replaced by a newer change of the same item.")
                           % {"count": superseded})
         if queued:
-            deliver_feeds_task.enqueue()
+            transaction.on_commit(send_soon)  # sent once the retry is committed, never inside this request
         return HttpResponseRedirect(reverse("feeds_admin:deliveries"))

@@ -1,4 +1,4 @@
-"""A list of choices stored as JSON, edited as checkboxes.
+"""A list of choices stored as JSON, edited as checkboxes; a write-only secret.
 
 Feed rules and partner settings pick several values from a vocabulary (kinds,
 pillars, languages, licences). An empty list means "no restriction". The
@@ -76,3 +76,41 @@ class ChoiceListField(models.JSONField):
             help_text=self.help_text,
             widget=forms.CheckboxSelectMultiple,
         )
+
+
+#: Shown in place of a stored secret; sending it back unchanged keeps the secret.
+SECRET_MASK = "••••••••"
+
+
+class SecretInput(forms.PasswordInput):
+    """Says whether a secret is set, never what it is."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"autocomplete": "new-password", **(attrs or {})}, render_value=True)
+
+    def format_value(self, value: Any) -> str:
+        return SECRET_MASK if value else ""
+
+
+class SecretField(models.CharField):
+    """A secret (a partner's S3 secret access key) the admin can set or
+    replace but never read back: the form shows a mask, and a form sent back
+    with the mask keeps the stored value. Stored as a plain ``CharField``
+    (its migrations say so: nothing changes in the database)."""
+
+    def formfield(self, **kwargs: Any) -> forms.Field:
+        kwargs["widget"] = SecretInput
+        return super().formfield(**kwargs)
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = getattr(model_instance, self.attname)
+        if value == SECRET_MASK:
+            manager = type(model_instance)._default_manager
+            stored = manager.filter(pk=model_instance.pk).values_list(self.attname, flat=True).first()
+            value = stored or ""
+            setattr(model_instance, self.attname, value)
+        return value
+
+    def deconstruct(self) -> tuple[str, str, list, dict]:
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs

@@ -39,7 +39,7 @@ from wagtail.models import Orderable
 from storybank.core.text import NormalizedTextMixin
 from storybank.taxonomy.models import EthnicGroup, Place, Topic, default_locale_only
 
-from .fields import ChoiceListField
+from .fields import ChoiceListField, SecretField
 
 #: Sent at the end of ``Feed.save`` (``sender`` the model, ``feed``): its rules may now select other items.
 feed_saved = Signal()
@@ -228,7 +228,7 @@ class PushDestination(Orderable):
         _("S3 endpoint URL"), max_length=300, blank=True, help_text=_("For MinIO or other S3-compatible storage.")
     )
     access_key_id = models.CharField(_("access key ID"), max_length=200, blank=True)
-    secret_access_key = models.CharField(_("secret access key"), max_length=200, blank=True)
+    secret_access_key = SecretField(_("secret access key"), max_length=200, blank=True)  # write-only in the admin
 
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("feed")]),

@@ -34,10 +34,11 @@ import boto3
 import requests
 from botocore.config import Config
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.backends.immediate import ImmediateBackend
 from wagtail.models import Page
 
 from storybank.analytics.models import Metric
@@ -239,11 +240,44 @@ class Worker:
                         self.finish(delivery, outcome)
         return len(attempted)
 
-    def run_forever(self, poll_seconds: float = 2.0, stop: threading.Event | None = None) -> None:
-        stop = stop or threading.Event()
-        while not stop.is_set():
-            if not self.run_once(stop):
-                stop.wait(poll_seconds)
+
+# --- after a commit: sending without holding up whoever made the change --------------
+
+_kick_lock = threading.Lock()
+_kick_state = {"pending": False, "running": False}
+
+
+def send_soon() -> None:
+    """Have the deliveries just committed sent, never inside the request or
+    command that committed them (a partner answering in ten seconds must not
+    make an editor wait ten seconds). With a task queue the delivery task is
+    queued for ``task_worker``; with the immediate backend (no queue: ``make
+    demo``, tests) one background thread per process sends them. Either way
+    ``deliver_feeds`` sends whatever is still due and every retry."""
+    if not isinstance(deliver_feeds_task.get_backend(), ImmediateBackend):
+        deliver_feeds_task.enqueue()
+        return
+    with _kick_lock:
+        _kick_state["pending"] = True
+        if _kick_state["running"]:
+            return  # the running thread takes this batch too
+        _kick_state["running"] = True
+    threading.Thread(target=_send_in_background, name="deliver-soon", daemon=True).start()
+
+
+def _send_in_background() -> None:
+    while True:
+        with _kick_lock:
+            if not _kick_state["pending"]:
+                _kick_state["running"] = False
+                return
+            _kick_state["pending"] = False
+        try:
+            Worker().run_once()
+        except Exception:  # what is left is sent by deliver_feeds once the leases expire
+            logger.exception("Sending pushes in the background failed")
+        finally:
+            connection.close()
 
 
 @task()

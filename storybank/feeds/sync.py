@@ -14,6 +14,7 @@ outbox deliveries for the feed's push destinations in the same transaction.
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 from collections.abc import Iterable
@@ -23,16 +24,19 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 from django_tasks import task
 
 from storybank.assets.models import LaoCaiImage, MediaAsset
-from storybank.core.signals import content_changed
+from storybank.core.models import content_page_models
+from storybank.core.signals import content_changed, is_term
+from storybank.governance.models import WeeklyHighlight
 
 from .formats import FRAGMENTS_VERSION, Row, formats, fragment_field, render_fragments
 from .items import BuiltItem, ItemBuilder, item_id, key_for, term_ref, translation_group_keys
-from .models import Delivery, DeliveryStatus, Feed, FeedEntry, FeedHead, PushDestination
-from .push import deliver_feeds_task
+from .models import Delivery, DeliveryStatus, Feed, FeedEntry, FeedHead, Partner, PushDestination
+from .push import send_soon
 from .selection import selected_keys
 
 logger = logging.getLogger(__name__)
@@ -171,7 +175,7 @@ def _enqueue_deliveries(feed: Feed, rows: list[FeedEntry]) -> None:
     ]
     Delivery.objects.bulk_create(deliveries, batch_size=500)
     if deliveries and getattr(settings, "FEEDS_PUSH_ON_COMMIT", True):
-        transaction.on_commit(lambda: deliver_feeds_task.enqueue())
+        transaction.on_commit(send_soon)
 
 
 # --- what to reconcile when something changes -------------------------------------
@@ -205,16 +209,16 @@ def reconcile_everywhere(keys: Iterable[str]) -> None:
 def on_content_changed(sender: type, instance: Any, change: str, **kwargs: Any) -> None:
     """``content_changed`` receiver: runs inside the changing transaction, so
     the feed log and outbox commit or roll back with the change itself."""
-    reconcile_everywhere(affected_keys(instance))
+    if is_term(sender):
+        on_term_changed(instance)
+    elif isinstance(instance, LaoCaiImage | MediaAsset) or type(instance) in content_page_models():
+        reconcile_everywhere(affected_keys(instance))  # the home page and listings are no feed items
 
 
-def on_term_changed(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+def on_term_changed(instance: Any) -> None:
     """A renamed place (new coordinates, a new translation of a group's
-    name…) changes every item that shows it. Nothing announces taxonomy
-    edits, so this is the only way in; the items are rebuilt by a task once
-    the edit commits, since a place may appear in thousands of items."""
-    if raw:
-        return
+    name…) changes every item that shows it; the items are rebuilt by a task
+    once the edit commits, since a place may appear in thousands of items."""
     ref = term_ref(instance)
     transaction.on_commit(lambda: refresh_items_showing_task.enqueue(ref))
 
@@ -230,15 +234,9 @@ def on_highlights_changed(sender: type, instance: Any, raw: bool = False, **kwar
 
 
 def connect() -> None:
-    from django.db.models.signals import post_delete, post_save
-
-    from storybank.governance.models import WeeklyHighlight
-    from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place, Topic
-
     content_changed.connect(on_content_changed, dispatch_uid="feeds.content_changed")
-    for model in (EthnicGroup, Place, Topic, ContributingUnit):
-        post_save.connect(on_term_changed, sender=model, dispatch_uid=f"feeds.term_saved.{model.__name__}")
-        post_delete.connect(on_term_changed, sender=model, dispatch_uid=f"feeds.term_deleted.{model.__name__}")
+    pre_save.connect(on_partner_saving, sender=Partner, dispatch_uid="feeds.partner_saving")
+    post_save.connect(on_partner_saved, sender=Partner, dispatch_uid="feeds.partner_saved")
     post_save.connect(on_highlights_changed, sender=WeeklyHighlight, dispatch_uid="feeds.highlight_saved")
     post_delete.connect(on_highlights_changed, sender=WeeklyHighlight, dispatch_uid="feeds.highlight_deleted")
 
@@ -246,12 +244,120 @@ def connect() -> None:
 
 def reconcile_feed(feed: Feed, *, rebuild: bool = False) -> list[Recorded]:
     """Reconcile every item of ``feed`` (membership; payloads too with
-    ``rebuild``), and render again fragments of an older format version."""
+    ``rebuild``, else those the calendar made stale), and render again
+    fragments of an older format version."""
     with transaction.atomic():
         recorded = reconcile(feed, rebuild=rebuild)
         FeedHead.objects.filter(feed=feed).update(reconciled_at=timezone.now())
+    if not rebuild:  # found outside the transaction: on SQLite it holds the write lock
+        stale = stale_by_calendar(feed)
+        if stale:
+            recorded += reconcile(feed, stale)
     rerender_fragments(feed)
     return recorded
+
+
+def divergent_keys(feed: Feed) -> set[str]:
+    """Items whose presence in ``feed`` differs from what its rules and the
+    visibility rule say now (empty when the feed is right; a check for
+    operators, the soak test and the concurrency tests)."""
+    present = set(FeedEntry.objects.filter(feed=feed, present=True).values_list("item_key", flat=True))
+    return present ^ selected_keys(feed)
+
+
+def stale_by_calendar(feed: Feed, today: datetime.date | None = None) -> set[str]:
+    """Items present in ``feed`` that were built while an asset they show was
+    still usable, and whose asset's rights have ended since. Nothing in the
+    database changes when a date passes, so no signal announces it: a story
+    would go on showing the image until the rights-expiry run withdraws it."""
+    today = today or timezone.localdate()
+    present = FeedEntry.objects.filter(feed=feed, present=True)
+    oldest = present.order_by("changed_at").values_list("changed_at", flat=True).first()
+    if oldest is None:
+        return set()
+    ended: dict[str, datetime.date] = {}
+    for model, space in ((LaoCaiImage, "image"), (MediaAsset, "media")):
+        for pk, last_day in model.objects.filter(
+            rights_expire_on__lt=today, rights_expire_on__gte=timezone.localdate(oldest)
+        ).values_list("pk", "rights_expire_on"):
+            ended[f"{space}:{pk}"] = last_day
+    if not ended:
+        return set()
+    stale = set()
+    for key, refs, changed_at in present.values_list("item_key", "refs", "changed_at"):
+        built_on = timezone.localdate(changed_at)
+        if any(built_on <= ended.get(ref, datetime.date.min) for ref in refs.split()):
+            stale.add(key)
+    return stale
+
+
+# --- a partner's languages narrowed -------------------------------------------------
+
+
+def withdraw_dropped_languages(partner: Partner, dropped: set[str]) -> int:
+    """Send each of ``partner``'s push destinations a tombstone for every item
+    it holds in the ``dropped`` languages (its last delivery of the item was
+    an upsert); otherwise the partner keeps them, and never hears of their
+    later removal (deliveries follow the partner's languages). Tombstones
+    take new sequence numbers, so they apply after everything sent before.
+    Returns the number of tombstones."""
+    if not dropped:
+        return 0
+    now = timezone.now()
+    created = 0
+    for destination in PushDestination.objects.filter(partner=partner).select_related("feed"):
+        feed = destination.feed
+        keys = set(FeedEntry.objects.filter(feed=feed, locale__in=dropped).values_list("item_key", flat=True))
+        latest: dict[str, str] = {}
+        for key, change in (
+            Delivery.objects.filter(destination=destination, item_key__in=keys)
+            .exclude(status=DeliveryStatus.SUPERSEDED).order_by("pk").values_list("item_key", "change")
+        ):
+            latest[key] = change
+        held = sorted(key for key, change in latest.items() if change == UPSERT)
+        if not held:
+            continue
+        FeedHead.objects.get_or_create(feed=feed)
+        FeedHead.objects.select_for_update().filter(feed=feed).first()
+        FeedHead.objects.filter(feed=feed).update(sequence=F("sequence") + len(held))
+        last = FeedHead.objects.values_list("sequence", flat=True).get(feed=feed)
+        Delivery.objects.filter(
+            destination=destination, item_key__in=held, status=DeliveryStatus.PENDING,
+        ).filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now)).update(status=DeliveryStatus.SUPERSEDED)
+        deliveries = []
+        for offset, key in enumerate(held):
+            tombstone = FeedEntry(sequence=last - len(held) + 1 + offset, item_key=key, present=False,
+                                  reason="not-selected", changed_at=now)
+            deliveries.append(Delivery(
+                destination=destination, feed=feed, sequence=tombstone.sequence, item_key=key, change=DELETE,
+                body=change_body(feed, tombstone), next_attempt_at=now,
+            ))
+        Delivery.objects.bulk_create(deliveries)
+        created += len(deliveries)
+    if created and getattr(settings, "FEEDS_PUSH_ON_COMMIT", True):
+        transaction.on_commit(send_soon)
+    return created
+
+
+def effective_locales(allowed: Iterable[str]) -> set[str]:
+    """The languages a partner receives: those ticked, or every language."""
+    return set(allowed) or {code for code, _name in settings.LANGUAGES}
+
+
+def on_partner_saving(sender: type, instance: Partner, raw: bool = False, **kwargs: Any) -> None:
+    """Remember the languages the partner had, to compare after the save."""
+    if raw or instance.pk is None:
+        return
+    before = Partner.objects.filter(pk=instance.pk).values_list("allowed_locales", flat=True).first()
+    instance._locales_before = effective_locales(before or [])
+
+
+def on_partner_saved(sender: type, instance: Partner, raw: bool = False, **kwargs: Any) -> None:
+    before = getattr(instance, "_locales_before", None)
+    if raw or before is None:
+        return
+    del instance._locales_before
+    withdraw_dropped_languages(instance, before - effective_locales(instance.allowed_locales))
 
 
 def rerender_fragments(feed: Feed, batch: int = 500) -> int:

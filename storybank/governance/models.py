@@ -7,8 +7,10 @@ unit features this week.
   so administrators manage contributors with Wagtail's own user screens.
 * ``ReviewTask``: Wagtail's group approval task that will not approve, at
   the step that publishes, an item that may not be published (consent
-  missing, or a sensitive item outside the sensitive review).
-* ``ReviewWorkflows``: which workflow reviews sensitive items (a setting).
+  missing, or a sensitive item outside the sensitive review), and lets
+  nobody approve their own submission (four eyes).
+* ``ReviewWorkflows``: which workflow reviews sensitive items, and which
+  workflows (none by default) allow self-approval (a setting).
 * ``RightsWithdrawal``: the record of an asset withdrawn when its rights
   expired, with the pages that used it (what editors are told).
 * ``WeeklyHighlight``: one of a unit's one or two featured items of a week.
@@ -36,6 +38,7 @@ from storybank.core.visibility import is_page_public
 from storybank.taxonomy.models import ContributingUnit
 
 from .publishing import PublishingRefused, publishing_blockers
+from .workflows import allows_self_approval
 
 #: How many items a unit may feature in one week.
 HIGHLIGHTS_PER_UNIT = 2
@@ -98,15 +101,35 @@ class ReviewTask(AbstractGroupApprovalTask):
         candidate = revision.as_object() if revision else obj
         return publishing_blockers(candidate, workflow=obj.current_workflow_state.workflow)
 
+    def own_work(self, obj: Any, user: Any) -> bool:
+        """Did ``user`` submit ``obj`` for this review, or write the version
+        being reviewed or a change during it? Such a user may not approve it
+        (four eyes) unless the workflow allows self-approval."""
+        state = getattr(obj, "current_workflow_state", None)
+        if state is None or user is None or allows_self_approval(state.workflow):
+            return False
+        if state.requested_by_id == user.pk:
+            return True
+        first_step = state.task_states.order_by("started_at", "pk").select_related("revision").first()
+        submitted = first_step.revision if first_step is not None else None
+        if submitted is not None and submitted.user_id == user.pk:
+            return True
+        since = submitted.created_at if submitted is not None else state.created_at
+        return obj.revisions.filter(created_at__gte=since, user_id=user.pk).exists()
+
     def get_actions(self, obj: Any, user: Any) -> list[tuple[str, str, bool]]:
         actions = super().get_actions(obj, user)
-        if actions and self.blockers(obj):
+        if actions and (self.blockers(obj) or self.own_work(obj, user)):
             return [action for action in actions if action[0] != "approve"]
         return actions
 
     def on_action(self, task_state: Any, user: Any, action_name: str, **kwargs: Any) -> Any:
         if action_name == "approve":
-            blockers = self.blockers(task_state.workflow_state.content_object)
+            item = task_state.workflow_state.content_object
+            if self.own_work(item, user):
+                raise PublishingRefused([_("You submitted or changed “%(title)s” in this review: another reviewer "
+                                           "must approve it.") % {"title": str(item)}])
+            blockers = self.blockers(item)
             if blockers:
                 raise PublishingRefused(blockers)
         return super().on_action(task_state, user, action_name, **kwargs)
@@ -127,7 +150,13 @@ class ReviewWorkflows(BaseGenericSetting):
         related_name="+", help_text=_("Used instead for items flagged sensitive."),
     )
 
-    panels = [FieldPanel("standard_workflow"), FieldPanel("sensitive_workflow")]
+    self_approval_workflows = models.ManyToManyField(
+        Workflow, verbose_name=_("workflows allowing self-approval"), blank=True, related_name="+",
+        help_text=_("By default nobody approves an item they submitted or changed during its review (four eyes). "
+                    "Tick a workflow to let its reviewers approve their own items."),
+    )
+
+    panels = [FieldPanel("standard_workflow"), FieldPanel("sensitive_workflow"), FieldPanel("self_approval_workflows")]
 
     class Meta:
         verbose_name = _("review workflows")

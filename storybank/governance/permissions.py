@@ -14,14 +14,20 @@ what Wagtail would allow:
 
 Wagtail asks ``page.permissions_for_user(user)`` in every admin view, the
 page actions and the bulk actions, so the rule holds wherever a page is
-touched, not only in menus.
+touched, not only in menus. ``GovernedPagePermissionPolicy`` applies the
+same unit rule to what the admin lists (explorer, page search, site
+history): another unit's drafts stay with that unit.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from wagtail.models import PagePermissionTester
+from django.db.models import Q, QuerySet
+from wagtail.models import Page, PagePermissionTester
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from storybank.core.models import content_page_models
 
 from .models import UnitWorkspace
 
@@ -90,3 +96,27 @@ class GovernedPagePermissionTester(PagePermissionTester):
 
     def can_set_view_restrictions(self) -> bool:
         return super().can_publish()
+
+
+class GovernedPagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page permission policy, with the pages a person may explore
+    in the admin (explorer, page search, site history, anything asking
+    ``explorable_instances``) narrowed to the unit rule: besides pages
+    they may change by permission, contributors see only their unit's
+    stories, products and culture entries (and their own without a unit),
+    never another unit's drafts. Registered for ``Page`` by the app config."""
+
+    def explorable_instances(self, user: Any) -> QuerySet:
+        pages = super().explorable_instances(user)
+        if not getattr(user, "is_active", False) or user.is_superuser:
+            return pages
+        models = content_page_models()
+        content = Page.objects.type(*models).values("pk")
+        changeable = self.instances_user_has_permission_for(user, "change").values("pk")
+        units = unit_ids_for(user)
+        own = Q()
+        for model in models:
+            own |= Q(pk__in=model.objects.filter(
+                Q(contributing_unit_id__in=units) | Q(contributing_unit__isnull=True, owner=user)
+            ).values("pk"))
+        return pages.filter(~Q(pk__in=content) | Q(pk__in=changeable) | own)

@@ -2,7 +2,8 @@
 
 ``publishing_blockers(page)``: reasons a page may not be published now (an
 image or media asset it shows lacks the consent of the people in it; a
-sensitive item outside the sensitive review). Publishing refuses them
+sensitive item, or a live sensitive item losing its flags, outside the
+sensitive review). Publishing refuses them
 everywhere: the editor's "Publish" (``before_publish_page`` hook), the
 approval that ends a workflow (``ReviewTask``, ``publish_approved``), bulk
 publishing and code (``GovernedPage.publish``).
@@ -20,7 +21,7 @@ from wagtail.models import ReferenceIndex
 from storybank.assets.models import LaoCaiImage, MediaAsset
 from storybank.core.choices import Sensitivity
 
-from .workflows import sensitive_workflow
+from .workflows import sensitive_workflow, sensitivities_for_review
 
 
 class PublishingRefused(PermissionDenied):
@@ -73,19 +74,16 @@ def publishing_blockers(page: Any, *, workflow: Any = None, user: Any = None) ->
         for asset in assets_used_by(page)
         if asset.consent_missing
     ]
-    if getattr(page, "is_sensitive", False) and not (user is not None and user.is_superuser):
+    flags = sensitivities_for_review(page)
+    if flags and not (user is not None and user.is_superuser):
         required = sensitive_workflow()
         if required is not None and (workflow is None or workflow.pk != required.pk):
-            subjects = ", ".join(str(label) for label in _sensitivity_labels(page))
+            subjects = ", ".join(str(Sensitivity(value).label) for value in flags)
             blockers.append(
                 _("This item is flagged sensitive (%(subjects)s): it is published by the last approval of "
                   "“%(workflow)s”. Submit it for review.") % {"subjects": subjects, "workflow": required.name}
             )
     return blockers
-
-
-def _sensitivity_labels(page: Any) -> list[str]:
-    return [Sensitivity(value).label for value in page.sensitivities]
 
 
 def refuse_if_blocked(page: Any, *, workflow: Any = None, user: Any = None) -> None:

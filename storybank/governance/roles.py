@@ -9,9 +9,11 @@ permissions to groups).
 
 * Contributors · <unit>: "add" on the Vietnamese sections (stories, OCOP
   products, culture); edit their unit's pages only (see ``permissions``);
-  add and edit images and media in their unit's collection; choose any image.
+  add and edit images and media in their unit's collection (their uploads
+  await an editor's review); choose any image.
 * Editors: every page permission on the whole tree (sensitive items are
-  published by the sensitive review only), every asset, taxonomy, weekly
+  published by the sensitive review only), every asset and approving
+  contributors' uploads (which wait for them), taxonomy, weekly
   highlights, submitting translations, the withdrawn-assets report, the KPI
   dashboard and its annual report.
 * Sensitive-content reviewers: the last step of the sensitive review (they
@@ -217,6 +219,7 @@ def setup_governance() -> Report:
         *model_perms("governance.rightswithdrawal", ["view"]),
         *model_perms("assets.laocaiimage", ["view"]),  # their history in the audit log
         *model_perms("assets.mediaasset", ["view"]),
+        *perms("assets.review_assets"),  # contributors' uploads wait for an editor
         *perms("wagtail_localize.submit_translation"),
         *perms("analytics.view_kpi_dashboard"),
     ], report)

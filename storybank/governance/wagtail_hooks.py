@@ -1,7 +1,8 @@
 """Governance in the Wagtail admin: refusing to publish what may not be
 published, telling people why, the weekly highlights screen, the withdrawn
-assets report and dashboard panel, audit log actions, and keeping withdrawn
-media off the document download view."""
+assets report and dashboard panel, audit log actions, keeping withdrawn
+media off the document download view, and other units' drafts out of the
+choosers."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -17,11 +19,10 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.permissions import policy_registry
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from storybank.core.visibility import is_asset_public
+from storybank.core.visibility import WITHDRAWN_REASONS, may_download, unpublished_visible_to, withheld_reason
 
 from . import audit
 from .models import RightsWithdrawal, WeeklyHighlight
@@ -92,20 +93,43 @@ def explain_withheld_approval(request: HttpRequest, page: Any) -> None:
 
 @hooks.register("before_serve_document")
 def refuse_withdrawn_media(document: Any, request: HttpRequest) -> HttpResponse | None:
-    """A video, recording or document whose rights expired or whose consent
-    is missing answers 410 Gone to the public; editors who manage media can
-    still open it."""
-    if is_asset_public(document):
+    """A video, recording or document the asker may not have answers 410 Gone
+    when it was withdrawn (rights expired, consent missing), 404 otherwise;
+    editors who manage media can still open it (``may_download``)."""
+    if may_download(request.user, document):
         return None
-    policy = policy_registry.get_by_type(type(document))
-    if request.user.is_authenticated and policy.user_has_any_permission_for_instance(
-        request.user, ["change", "choose"], document
-    ):
-        return None
+    if withheld_reason(document) not in WITHDRAWN_REASONS:
+        raise Http404  # awaiting review or press-only: not revealed
     return HttpResponse(
         _("This file has been withdrawn: its rights have expired or the consent of the people in it is missing."),
         status=410, content_type="text/plain; charset=utf-8",
     )
+
+
+# --- drafts stay with their unit -------------------------------------------------------------------
+# Explorer, page search and site history ask the page policy (``GovernedPagePermissionPolicy``);
+# the choosers list every item of the bank, so they are narrowed here.
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choose_published_pages_or_your_own(pages: Any, request: HttpRequest) -> Any:
+    scope = unpublished_visible_to(request.user)
+    return pages if scope is None else pages.filter(Q(live=True) | Q(pk__in=scope["page"]))
+
+
+def _reviewed_or_your_own(assets: Any, request: HttpRequest, key: str) -> Any:
+    scope = unpublished_visible_to(request.user)
+    return assets if scope is None else assets.filter(Q(awaiting_review=False) | Q(pk__in=scope[key]))
+
+
+@hooks.register("construct_image_chooser_queryset")
+def choose_reviewed_images_or_your_own(images: Any, request: HttpRequest) -> Any:
+    return _reviewed_or_your_own(images, request, "image")
+
+
+@hooks.register("construct_document_chooser_queryset")
+def choose_reviewed_media_or_your_own(documents: Any, request: HttpRequest) -> Any:
+    return _reviewed_or_your_own(documents, request, "media")
 
 
 # --- audit -----------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """What makes cached public pages stale.
 
 Every content change arrives through ``storybank.core.signals.content_changed``
-(publish, unpublish, delete, moves, view restrictions, asset saves). Public
-pages also show things that signal does not cover: the home and index pages,
-taxonomy names and coordinates, contributing units, the site and its locales.
+(publish, unpublish, delete, moves, view restrictions, asset saves, and
+renamed or deleted places, ethnic groups, topics and contributing units).
+Public pages also show things that signal does not cover: the home and index
+pages, the site and its locales.
 Each receiver writes a new page cache generation in the changing transaction.
 """
 
@@ -46,9 +47,8 @@ def page_cache_dependencies() -> list[type]:
     from wagtail.models import Locale, PageViewRestriction, Site
 
     from storybank.governance.models import WeeklyHighlight
-    from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place, Topic
 
-    return [EthnicGroup, Place, Topic, ContributingUnit, Site, Locale, PageViewRestriction, WeeklyHighlight]
+    return [Site, Locale, PageViewRestriction, WeeklyHighlight]
 
 
 def connect() -> None:

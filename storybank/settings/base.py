@@ -7,6 +7,7 @@ switched on by one environment variable (see ``production.py`` and README).
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "storybank.governance",
     "storybank.analytics",
     "storybank.public",
+    "storybank.operations",
     "search",
     "media_pipeline",
     # Wagtail and translation.
@@ -55,7 +57,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "storybank.governance.apps.GovernedUsersConfig",  # wagtail.users; only superusers grant superuser
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -81,6 +83,12 @@ MIDDLEWARE = [
     # out, above every middleware that answers from a cache, so cached pages are counted too.
     "storybank.analytics.middleware.AnalyticsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that may answer (static files and the page cache included): every response gets
+    # the security policy headers (SECURITY_POLICY_HEADERS).
+    "storybank.core.middleware.SecurityPolicyMiddleware",
+    # Outside everything that may fail (CSRF, unknown URLs, a method not allowed, a view's error): errors on
+    # API and feed URLs become JSON (MACHINE_URL_PREFIXES).
+    "storybank.core.middleware.MachineErrorsMiddleware",
     # Static files are answered here, before sessions and languages are looked at.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -92,6 +100,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A POST (publish, unpublish, an asset saved…) commits whole with its feed, search and cache updates;
+    # below the redirects and above the cache, which never answers a POST.
+    "storybank.core.transactions.WriteRequestTransactionMiddleware",
     # Below everything that must see cached pages too (analytics, security headers, language):
     # a hit is answered here. See PUBLIC_PAGE_CACHE_SECONDS.
     "storybank.public.cache.PageCacheMiddleware",
@@ -128,6 +139,17 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes write the embedded database (gunicorn workers, the task
+    # and push workers, the scheduler): WAL lets readers go on while one writes,
+    # every transaction takes the write lock when it begins (IMMEDIATE: no
+    # "database is locked" half-way through a transaction that read first), and
+    # a writer waits up to SQLITE_BUSY_TIMEOUT_SECONDS for its turn.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", "20")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: local memory unless REDIS_URL is set. --------------------------
@@ -140,7 +162,8 @@ else:
 # --- Background tasks (Django's task framework, backported by django-tasks).
 # Immediate by default so a newcomer needs no worker; the database backend
 # (run ``manage.py db_worker``) when TASKS_BACKEND=database, as in compose.
-if os.environ.get("TASKS_BACKEND", "immediate") == "database":
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -198,8 +221,7 @@ STORAGES = {
 }
 
 # --- Search ----------------------------------------------------------------
-ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
-SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "embedded"
+# The product's search is configured in the search/ section below.
 # Wagtail's own admin search stays on the database.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
@@ -230,11 +252,26 @@ LOGGING = {
 # ===========================================================================
 
 # --- search/ ---------------------------------------------------------------
-# The backend is SEARCH_BACKEND above ("embedded" unless ELASTICSEARCH_URL is set).
+# Embedded search (in the site's database) unless a cluster URL is set:
+# OPENSEARCH_URL (OpenSearch 2/3) or ELASTICSEARCH_URL (Elasticsearch 8) name the engine;
+# SEARCH_URL leaves it to the cluster's own answer (GET /), or to SEARCH_ENGINE.
+# Credentials and TLS go in the URL: https://user:password@search.example.org:9200
+OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "")
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+SEARCH_CLUSTER_URL = os.environ.get("SEARCH_URL", "") or OPENSEARCH_URL or ELASTICSEARCH_URL
+SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "") or (
+    "opensearch" if OPENSEARCH_URL else "elasticsearch" if ELASTICSEARCH_URL else "auto")
+SEARCH_BACKEND = "cluster" if SEARCH_CLUSTER_URL else "embedded"
 SEARCH_INDEX_ALIAS = os.environ.get("SEARCH_INDEX_ALIAS", "laocai-search")
-SEARCH_ELASTICSEARCH_TIMEOUT = float(os.environ.get("SEARCH_ELASTICSEARCH_TIMEOUT", "10"))
-# Replicas of the Elasticsearch index (0 suits a single node, as in docker-compose).
-SEARCH_ELASTICSEARCH_REPLICAS = int(os.environ.get("SEARCH_ELASTICSEARCH_REPLICAS", "0"))
+SEARCH_CLUSTER_TIMEOUT = float(os.environ.get("SEARCH_CLUSTER_TIMEOUT", "10"))
+# Replicas of the cluster's index (0 suits a single node, as in docker-compose).
+SEARCH_CLUSTER_REPLICAS = int(os.environ.get("SEARCH_CLUSTER_REPLICAS", "0"))
+# A CA bundle for a cluster whose TLS certificate is not publicly trusted.
+SEARCH_CLUSTER_CA_CERTS = os.environ.get("SEARCH_CLUSTER_CA_CERTS", "")
+# Amazon OpenSearch Service with IAM: requests are signed with SigV4 for this region
+# (service "es"; "aoss" for OpenSearch Serverless), credentials from boto3's usual chain.
+SEARCH_AWS_REGION = os.environ.get("SEARCH_AWS_REGION", "")
+SEARCH_AWS_SERVICE = os.environ.get("SEARCH_AWS_SERVICE", "es")
 # Facet counts and totals of the embedded backend are cached (in CACHES) until the
 # index changes or an item enters or leaves its visibility window; 0 turns it off.
 SEARCH_FACET_CACHE_SECONDS = int(os.environ.get("SEARCH_FACET_CACHE_SECONDS", "300"))
@@ -255,6 +292,16 @@ MEDIA_NEAR_DUPLICATE_BITS = 6  # of 64: perceptual hashes this close are flagged
 MEDIA_BRAND_MARK_PATH = os.environ.get("MEDIA_BRAND_MARK_PATH", "")  # the province's logo (PNG), if supplied
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = MEDIA_MAX_IMAGE_BYTES
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = MEDIA_MAX_IMAGE_PIXELS
+# Decoding cost: the pixels one process decodes at once (uploads and renditions wait for
+# their share), how long an upload waits before it is refused as "busy", and the size above
+# which a press download's missing rendition is made by the worker instead of the request.
+MEDIA_DECODE_BUDGET_PIXELS = int(os.environ.get("MEDIA_DECODE_BUDGET_MEGAPIXELS", "120")) * 1_000_000
+MEDIA_DECODE_WAIT_SECONDS = float(os.environ.get("MEDIA_DECODE_WAIT_SECONDS", "60"))
+MEDIA_RENDER_INLINE_MAX_PIXELS = int(os.environ.get("MEDIA_RENDER_INLINE_MAX_MEGAPIXELS", "40")) * 1_000_000
+# Uploads the multiple uploader parks until their form is completed are deleted after this.
+MEDIA_PARKED_UPLOAD_HOURS = int(os.environ.get("MEDIA_PARKED_UPLOAD_HOURS", "24"))
+# Documents are always downloaded, never opened in the site's origin.
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 # S3 storage: AWS_* and STORAGES above.
 
 
@@ -297,10 +344,17 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Câu chuyện Lào Ca
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 # Weeks back the home page and highlight feeds look when this week has no highlights yet.
 GOVERNANCE_HIGHLIGHTS_FALLBACK_WEEKS = int(os.environ.get("GOVERNANCE_HIGHLIGHTS_FALLBACK_WEEKS", "4"))
+# Admin sign-in is throttled per account and per address (storybank.governance.login).
+WAGTAILADMIN_USER_LOGIN_FORM = "storybank.governance.login.ThrottledLoginForm"
+ADMIN_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("ADMIN_LOGIN_FAILURES_PER_ACCOUNT", "5"))
+ADMIN_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("ADMIN_LOGIN_FAILURES_PER_ADDRESS", "20"))
+ADMIN_LOGIN_WINDOW_MINUTES = int(os.environ.get("ADMIN_LOGIN_WINDOW_MINUTES", "15"))
 
 # Analytics counts responses labelled X-LaoCai-Count: AnalyticsMiddleware, first in MIDDLEWARE above.
 # The plan's target: reach grows by this fraction every year (+20 %).
 ANALYTICS_YEARLY_GROWTH_TARGET = float(os.environ.get("ANALYTICS_YEARLY_GROWTH_TARGET", "0.20"))
+# load_demo refuses to run where this is False (production.py): it creates users with a published password.
+DEMO_CONTENT_ALLOWED = True
 # Months of deterministic demo counters written by load_demo (0: none).
 ANALYTICS_DEMO_MONTHS = int(os.environ.get("ANALYTICS_DEMO_MONTHS", "24"))
 
@@ -330,3 +384,78 @@ PUBLIC_MAP_ATTRIBUTION = os.environ.get(
     "PUBLIC_MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 )
 
+
+# --- storybank/operations/ (the processes of the deployment) ---------------
+# Recurring jobs, run by ``manage.py run_scheduler`` (APScheduler; the
+# ``scheduler`` service of docker-compose): a management command, and either
+# ``every`` N seconds (first run at start) or a ``cron`` line in TIME_ZONE.
+def env_seconds(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+OPERATIONS_SCHEDULE = {
+    # Wagtail's go-live and expiry times of pages (embargoes).
+    "publish-scheduled": {"command": "publish_scheduled", "every": env_seconds("SCHEDULE_PUBLISH_SECONDS", 60)},
+    # Feeds: what no signal announces (an embargo passing, rights ending by the calendar).
+    "reconcile-feeds": {"command": "reconcile_feeds", "every": env_seconds("SCHEDULE_RECONCILE_SECONDS", 300)},
+    # Rights expiry: renditions deleted, originals moved, partners and editors told.
+    "withdraw-expired-assets": {
+        "command": "withdraw_expired_assets", "every": env_seconds("SCHEDULE_RIGHTS_EXPIRY_SECONDS", 3600),
+    },
+    "clear-sessions": {"command": "clearsessions", "cron": "30 3 * * *"},
+    # Uploads the multiple uploader parked and nobody completed (they keep their GPS position).
+    "purge-parked-uploads": {
+        "command": "purge_parked_uploads", "every": env_seconds("SCHEDULE_PURGE_PARKED_UPLOADS_SECONDS", 3600),
+    },
+}
+if TASKS_BACKEND == "database":
+    OPERATIONS_SCHEDULE["prune-task-results"] = {
+        "command": "prune_db_task_results --min-age-days 7", "cron": "45 3 * * *",
+    }
+# Long-running processes touch a file here every round; ``manage.py healthcheck`` reads it.
+OPERATIONS_HEARTBEAT_DIR = os.environ.get("OPERATIONS_HEARTBEAT_DIR", str(VAR_DIR / "run"))
+
+
+# --- security: headers, machine URLs, client addresses ---------------------
+# Content-Security-Policy and Permissions-Policy are sent when this is on (production.py);
+# the Wagtail admin (inline scripts) gets the Permissions-Policy only.
+SECURITY_POLICY_HEADERS = os.environ.get("SECURITY_POLICY_HEADERS", "0") == "1"
+SECURITY_POLICY_EXEMPT_PREFIXES = ("/admin/",)
+
+
+def origin_of(url: str) -> str:
+    """``https://tile.openstreetmap.org`` of a URL template ({s}. becomes *.)."""
+    parts = urlsplit(url.replace("{s}.", "SUBDOMAIN."))
+    return f"{parts.scheme}://{parts.netloc.replace('SUBDOMAIN.', '*.')}" if parts.scheme and parts.netloc else ""
+
+
+# Images come from the site itself, the map's tile server and, with S3, the signed URLs' store.
+_image_origins = [origin_of(PUBLIC_MAP_TILE_URL)]
+if AWS_STORAGE_BUCKET_NAME:
+    _image_origins.append(origin_of(AWS_S3_PUBLIC_ENDPOINT_URL or AWS_S3_ENDPOINT_URL or ""))
+    if not (AWS_S3_PUBLIC_ENDPOINT_URL or AWS_S3_ENDPOINT_URL):
+        _image_origins.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com")
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src " + " ".join(["'self'", "data:", *[origin for origin in _image_origins if origin]]),
+    "font-src 'self'",
+    "connect-src 'self'",
+    "media-src 'self'" + (" " + origin_of(AWS_S3_PUBLIC_ENDPOINT_URL or AWS_S3_ENDPOINT_URL or "")
+                          if AWS_STORAGE_BUCKET_NAME else ""),
+    "object-src 'none'",
+    "frame-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+]).strip()
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb",
+    "browsing-topics",
+))
+# Errors under these paths are JSON (storybank.core.middleware.MachineErrorsMiddleware).
+MACHINE_URL_PREFIXES = ("/api/", "/feeds/")
+# Behind a proxy that sets the client's address in a header (e.g. HTTP_X_REAL_IP), rate limits and
+# the sign-in throttle read it there; empty: REMOTE_ADDR.
+CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "")

@@ -16,27 +16,18 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
 from storybank.feeds.models import Delivery, DeliveryStatus, Feed, Partner, PushDestination
+from tests.subprocesses import database_url
 
 from .conftest import verify_signature
 
 ROOT = Path(__file__).resolve().parents[2]
 LEASE_SECONDS = 3
-
-
-def database_url() -> str:
-    """The URL of the database this test runs on, for the subprocess."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def worker(*args: str) -> subprocess.Popen:

@@ -28,6 +28,7 @@ PAGE_TYPE_APPS = tuple(sorted({model._meta.app_config.name for model in content_
 LAYERS: list[tuple[str, ...]] = [
     ("storybank.settings",),  # configuration: the languages, read by every layer
     ("storybank.core",),  # text, vocabularies, visibility, the change signal, page and block bases
+    ("storybank.operations",),  # keeping workers and schedules running: backoff, heartbeats, the scheduler
     ("storybank.taxonomy",),  # places, ethnic groups, topics, contributing units
     ("storybank.assets",),  # images and media
     ("storybank.analytics",),  # counting: told what to count by the layers above

@@ -1,6 +1,7 @@
-"""The site's URLs plus ``/media/`` served from MEDIA_ROOT, as the web server
-in front of the app serves it (nginx, or Django's static view in DEBUG): the
-rights-expiry test checks what a rendition's public address answers."""
+"""The site's URLs with ``/media/`` served raw from MEDIA_ROOT, ahead of the
+app's own checked route, as a misconfigured web server in front would serve
+it: the rights-expiry test checks that a withdrawal leaves nothing behind
+even there (the app's route refuses withdrawn assets anyway)."""
 
 from django.conf import settings
 from django.urls import re_path

@@ -130,10 +130,31 @@ def mp4_header(brand: bytes = b"isom") -> bytes:
     return ftyp + struct.pack(">I", 16) + b"mdat" + b"\x00" * 8
 
 
-def pdf(text: str = "Lào Cai") -> bytes:
-    return (
-        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-        + f"% {text}\n".encode()
-        + b"trailer << /Root 1 0 R >>\n%%EOF\n"
-    )
+def pdf(text: str = "Lào Cai", *, open_action: dict | None = None, object_streams: bool = False) -> bytes:
+    """A one-page PDF written by qpdf (pikepdf); ``open_action`` is run by
+    readers when it opens; ``object_streams`` hides objects in compressed streams."""
+    import pikepdf
+
+    document = pikepdf.new()
+    document.add_blank_page()
+    document.docinfo["/Title"] = text
+    if open_action is not None:  # "/Name" strings are PDF names
+        document.Root.OpenAction = pikepdf.Dictionary({
+            key: pikepdf.Name(value) if isinstance(value, str) and value.startswith("/") else value
+            for key, value in open_action.items()
+        })
+    buffer = io.BytesIO()
+    mode = pikepdf.ObjectStreamMode.generate if object_streams else pikepdf.ObjectStreamMode.disable
+    document.save(buffer, static_id=True, object_stream_mode=mode, compress_streams=object_streams)
+    return buffer.getvalue()
+
+
+def pdf_with_hex_escaped_javascript() -> bytes:
+    """``/S /Java#53cript``: the same name as /JavaScript to every reader, not to a byte search."""
+    import pikepdf
+
+    placeholder = "/JavaScriptXY"  # as long as the escaped spelling, so the offsets stay right
+    data = pdf(open_action={"/S": placeholder, "/JS": pikepdf.String("app.alert(1)")})
+    escaped = data.replace(placeholder.encode(), b"/Java#53cript").replace(b"/JS ", b"/J#53 ")
+    assert b"/JavaScript" not in escaped and b"/JS" not in escaped
+    return escaped

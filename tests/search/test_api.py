@@ -18,7 +18,7 @@ def get(client, query_string: str):
     return response
 
 
-def test_results_facets_total_and_timing(demo, media, client):
+def test_results_facets_total_and_timing(search_backend, client):
     response = get(client, urlencode({"q": "ruou ngo bac ha", "locale": "vi"}))
     assert response.status_code == 200
     data = response.json()
@@ -39,7 +39,7 @@ def test_results_facets_total_and_timing(demo, media, client):
                                                    "year"}
 
 
-def test_every_filter_of_the_issue(demo, media, client):
+def test_every_filter_of_the_issue(search_backend, client):
     params = {"q": "", "locale": "vi", "kind": "image", "pillar": "", "ethnic_group": "hmong", "place": "bac-ha",
               "licence": "cc-by-4.0", "year": "", "sort": "newest", "page": "1"}
     data = get(client, urlencode(params)).json()
@@ -99,7 +99,7 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
-def test_hostile_queries_never_give_a_500(demo, client, text):
+def test_hostile_queries_never_give_a_500(search_backend, client, text):
     for endpoint in (API, f"{API}/suggest", "/vi/search/"):
         response = client.get(endpoint, {"q": text})
         assert response.status_code in (200, 400), (endpoint, response.status_code)
@@ -117,7 +117,7 @@ def test_only_get_is_allowed(db, client):
     assert client.post(API, {"q": "x"}).status_code == 405
 
 
-def test_suggestions_complete_the_last_word(demo, client):
+def test_suggestions_complete_the_last_word(search_backend, client):
     data = client.get(f"{API}/suggest", {"q": "Fansi"}).json()
     titles = [suggestion["title"] for suggestion in data["suggestions"]]
     assert titles and all("Fansipan" in title or "番西邦" in title for title in titles)

@@ -17,14 +17,16 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from wagtail.models import Page
 
 from search.query import FACETS, SearchQuery
 from search.service import search
 from search.text import fold
 from storybank.assets.models import LaoCaiImage, MediaAsset
 from storybank.core.choices import ConsentStatus
-from storybank.core.models import content_page_models
+from storybank.core.models import NormalizedTextPage, content_page_models
 from storybank.core.visibility import public_pages, usable_assets
+from storybank.taxonomy.models import Place
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +48,8 @@ class Item:
 
 
 def database_items(at: datetime.datetime | None = None) -> list[Item]:
-    """Every public item per locale, straight from the content tables."""
+    """Every public item per locale, straight from the content tables; the home page and
+    listings, and a place page per place and language, as search finds them too."""
     at = at or timezone.now()
     items = []
     for model in content_page_models():
@@ -62,6 +65,18 @@ def database_items(at: datetime.datetime | None = None) -> list[Item]:
                 ethnic_group=frozenset(group.slug for group in page.get_ethnic_groups()),
                 place=frozenset(place.slug for place in page.get_places()),
             ))
+    for page in public_pages(Page.objects.type(NormalizedTextPage).not_type(*content_page_models()), at=at):
+        page = page.specific
+        text = " ".join([page.title, getattr(page, "intro", ""), getattr(page, "hero_text", ""),
+                         getattr(page, "hero_title", "")])
+        items.append(Item(text=fold(text), kind="section", locale=page.locale.language_code, pillar="", licence="",
+                          year="", ethnic_group=frozenset(), place=frozenset()))
+    for place in Place.in_default_locale():  # a place page in every language
+        rows = {row.locale.language_code: row for row in Place.objects.filter(translation_key=place.translation_key)}
+        for code, _name in settings.LANGUAGES:
+            row = rows.get(code, place)
+            items.append(Item(text=fold(f"{row.name} {row.description}"), kind="place", locale=code, pillar="",
+                              licence="", year="", ethnic_group=frozenset(), place=frozenset([place.slug])))
     languages = {code for code, _name in settings.LANGUAGES}
     for model in (LaoCaiImage, MediaAsset):
         for asset in usable_assets(model.objects.all(), today=timezone.localdate(at)):
@@ -167,8 +182,11 @@ def test_facet_counts_follow_withdrawals_consent_and_rights_expiry(search_backen
 def test_with_words_the_facets_add_up_to_the_total(search_backend):
     results = search(SearchQuery(text="Sa Pa"))
     assert results.total > 10
-    for name in ("kind", "locale", "year"):
+    for name in ("kind", "locale"):
         assert sum(value.count for value in results.facet(name).values) == results.total
+    kinds = {value.value: value.count for value in results.facet("kind").values}
+    undated = kinds.get("place", 0) + kinds.get("section", 0)  # place pages and listings have no year
+    assert undated and sum(value.count for value in results.facet("year").values) == results.total - undated
     filtered = search(SearchQuery(text="Sa Pa", kind=("image",)))
     kind_counts = {value.value: value.count for value in filtered.facet("kind").values}
     assert filtered.total == kind_counts["image"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,27 @@ def test_the_benchmark_runs_and_prints_its_figures(tmp_path):
     for row in [*shapes, overall]:
         cold_median, cold_p95, _cpu_p95, warm_median, warm_p95 = (float(value) for value in row.split()[-5:])
         assert 0 <= cold_median <= cold_p95 and 0 <= warm_median <= warm_p95
+
+
+@pytest.mark.search_cluster
+def test_the_benchmark_compares_with_the_cluster(tmp_path):
+    from tests.search.conftest import require_cluster
+
+    url = require_cluster("opensearch")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "search.py"), "--items", "300", "--repeat", "2", "--keep",
+         str(tmp_path), "--engine", "opensearch", "--opensearch-url", url],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    cluster = result.stdout[result.stdout.index("Cluster: opensearch"):]
+    assert "items/s" in cluster and "top-10" in cluster
+    header = cluster.index("query shape")
+    rows = [line for line in cluster[header:].splitlines()[1:] if line.strip()]
+    shapes = [row for row in rows if not row.startswith(("overall", "Mean"))]
+    assert len(shapes) >= 20
+    for row in shapes:
+        *_label, _total, embedded_median, embedded_p95, median, p95, overlap = row.split()
+        assert 0 <= float(median) <= float(p95) and 0 <= float(embedded_median) <= float(embedded_p95)
+        assert 0 <= int(overlap.rstrip("%")) <= 100
+    assert re.search(r"Mean top-10 overlap \d+%", cluster)

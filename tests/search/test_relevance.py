@@ -61,7 +61,7 @@ def test_english(search_backend):
 
 
 def test_chinese_without_spaces(search_backend):
-    assert top("番西邦峰", 1) == ["征服番西邦峰——印度支那屋脊"]
+    assert top("番西邦峰", 2) == ["番西邦峰", "征服番西邦峰——印度支那屋脊"]  # the place page, then the story
     found = titles("梯田")
     assert "伊蒂梯田灌水季" in found and "木江界稻熟时节" in found
     assert top("玉米酒", 1) == ["北河班佛玉米酒"]

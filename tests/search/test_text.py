@@ -13,6 +13,7 @@ from search.text import (
     cjk_chars,
     fold,
     index_text,
+    number_forms,
     parse_query,
     snippet,
     tokens,
@@ -57,12 +58,31 @@ def test_query_syntax_words_phrases_prefixes_exclusions_and_or():
     parsed = parse_query('rượu "ngô Bắc Hà" fansi* -sapa tea OR coffee')
     clauses = parsed.clauses
     assert [clause.tokens for clause in clauses] == [
-        ("rượu",), ("ngô", "bắc", "hà"), ("fansi",), ("sapa",), ("tea",), ("coffee",)
+        ("rượu",), ("ngô", "bắc", "hà"), ("fansi",), ("sapa",), ("tea",), ("coffee",), ("coffees",)
     ]
     assert clauses[1].phrase and clauses[2].prefix and clauses[3].negated
-    assert len(parsed.positive) == 4  # rượu, the phrase, fansi*, (tea OR coffee)
-    assert [clause.tokens for clause in parsed.positive[-1]] == [("tea",), ("coffee",)]
-    assert [clause.tokens for clause in parsed.negative] == [("sapa",)]
+    assert len(parsed.positive) == 4  # rượu, the phrase, fansi*, (tea OR coffee OR coffees)
+    assert [clause.tokens for clause in parsed.positive[-1]] == [("tea",), ("coffee",), ("coffees",)]
+    assert [clause.tokens for clause in parsed.negative] == [("sapa",)]  # exclusions exclude what was typed
+
+
+@pytest.mark.parametrize(
+    ("word", "forms"),
+    [("terraces", ["terrace"]), ("terrace", ["terraces"]), ("festival", ["festivals"]), ("berries", ["berry"]),
+     ("valley", ["valleys"]), ("boxes", ["box"]), ("pass", ["passes"]), ("terraced", []), ("tea", []),
+     ("rượu", []), ("梯田", [])],
+)
+def test_english_words_match_their_other_number(word, forms):
+    assert number_forms(word) == forms
+
+
+def test_what_visitors_call_rice_terraces_finds_terraced_fields():
+    (group,) = parse_query("rice terraces").positive
+    assert [(clause.tokens, clause.phrase) for clause in group] == [
+        (("rice", "terraces"), True), (("terraces",), False), (("terrace",), False), (("terraced",), False),
+        (("ruộng", "bậc", "thang"), True),
+    ]
+    assert len(parse_query('"rice terraces"').clauses) == 1  # quoted: exactly as typed
 
 
 def test_chinese_query_is_a_phrase_of_bigrams_and_one_character_is_special():

@@ -135,3 +135,29 @@ def test_a_new_translation_is_one_more_document(search_backend, index_now):
     index_now()
     hits = search(SearchQuery(text="gare", locale=("fr",))).hits
     assert [(hit.object_id, hit.title) for hit in hits] == [(image.pk, "La gare de Lào Cai")]
+
+
+def test_a_private_scope_shows_the_drafts_it_names_and_everything_public(search_backend, index_now):
+    """The admin's bank search for a contributor (issue 15, item 9): their unit's drafts, never
+    another unit's, and every public item, with totals and facets that agree with the hits."""
+    parent = StoryIndexPage.objects.get(locale__language_code="vi")
+    drafts = []
+    for slug, title in (("ban-nhap-a", "Bản nháp hoa đỗ quyên A"), ("ban-nhap-b", "Bản nháp hoa đỗ quyên B")):
+        draft = StoryPage(title=title, slug=slug, lede="Chưa duyệt.", pillar="sapa", body=[], live=False)
+        parent.add_child(instance=draft)
+        for hook in hooks.get_hooks("after_create_page"):  # what the admin's create view runs: drafts are indexed
+            hook(None, draft)
+        drafts.append(draft)
+    ours, theirs = drafts
+    public = fansipan_story()
+    index_now()
+
+    scope = (("page", (ours.pk,)), ("image", ()), ("media", ()))
+    results = search(SearchQuery(text="hoa đỗ quyên", include_unpublished=True, private_scope=scope, per_page=100))
+    keys = [(hit.object_type, hit.object_id) for hit in results.hits]
+    assert ("page", ours.pk) in keys and ("page", theirs.pk) not in keys
+    assert results.total == len(keys)
+    assert sum(value.count for value in results.facet("kind").values) == results.total
+    assert ("page", public.pk) in found("Fansipan", include_unpublished=True, private_scope=scope)
+    nothing_private = (("page", ()), ("image", ()), ("media", ()))
+    assert ("page", ours.pk) not in found("hoa đỗ quyên", include_unpublished=True, private_scope=nothing_private)

@@ -5,7 +5,7 @@
 
 Embedded backend: every item is re-read and rewritten in small committed
 batches, then entries of items that no longer exist are removed and the
-full-text index is optimised. Elasticsearch: a new index is built next to the
+full-text index is optimised. Cluster (OpenSearch, Elasticsearch): a new index is built next to the
 live one and the alias is swapped atomically. Search answers throughout.
 """
 

@@ -12,10 +12,11 @@ import io
 import os
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 from wagtail.rich_text import RichText
@@ -104,6 +105,11 @@ class Command(BaseCommand):
     help = "Load (idempotently) the Lào Cai Story demo content and create an admin user."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not getattr(settings, "DEMO_CONTENT_ALLOWED", True):
+            raise CommandError(
+                "load_demo refuses to run with production settings: it creates users whose password is "
+                "published in the README. Try the demo with `make demo`."
+            )
         call_command("sync_locales", stdout=open(os.devnull, "w"))
         self.locales = {locale.language_code: locale for locale in Locale.objects.all()}
         self.created: dict[str, int] = {}

@@ -1,8 +1,10 @@
 """Send the push outbox: ``manage.py deliver_feeds`` runs until stopped
-(SIGTERM/SIGINT finish the current delivery first); ``--once`` sends what is
+(SIGTERM/SIGINT finish the current batch first); ``--once`` sends what is
 due now and exits. Several workers may run at once: each delivery is claimed
 with a lease, and a worker that dies leaves deliveries that another worker
-takes over once their lease expires."""
+takes over once their lease expires. A locked or unreachable database is
+waited out with backoff (``storybank.operations.resilience``); the worker
+beats the ``deliver_feeds`` heartbeat for its health check."""
 
 from __future__ import annotations
 
@@ -13,6 +15,9 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from storybank.feeds.push import Worker
+from storybank.operations.resilience import keep_running
+
+HEARTBEAT = "deliver_feeds"
 
 
 class Command(BaseCommand):
@@ -32,5 +37,6 @@ class Command(BaseCommand):
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_args: stop.set())
         self.stdout.write(f"Delivering feed pushes as {worker.id}; stop with Ctrl+C.")
-        worker.run_forever(poll_seconds=options["poll"], stop=stop)
+        self.stdout.flush()
+        keep_running(lambda: bool(worker.run_once(stop)), name=HEARTBEAT, stop=stop, idle_seconds=options["poll"])
         self.stdout.write("Stopped.")

@@ -2,14 +2,14 @@
 
 Withdraws every image and media asset whose rights ended before today
 (renditions deleted, original moved out of reach, search and feeds told,
-editors emailed). Safe to run as often as you like; ``--every SECONDS``
-keeps running it (the docker-compose ``rights-expiry`` service does, hourly),
-``--queue`` hands it to the task queue instead (``manage.py db_worker``).
+editors emailed). Safe to run as often as you like: the scheduler
+(``manage.py run_scheduler``, the ``scheduler`` service of docker-compose)
+runs it hourly; ``--queue`` hands it to the task queue instead
+(``manage.py task_worker``).
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -22,16 +22,10 @@ class Command(BaseCommand):
     help = "Withdraw images and media whose rights have expired, and tell the editors."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--every", type=int, default=0, metavar="SECONDS",
-                            help="Run again every SECONDS until stopped (0: once).")
         parser.add_argument("--queue", action="store_true", help="Enqueue the task instead of running it here.")
 
-    def handle(self, *args: Any, every: int = 0, queue: bool = False, **options: Any) -> None:
-        while True:
-            self.run_once(queue)
-            if every <= 0:
-                return
-            time.sleep(every)
+    def handle(self, *args: Any, queue: bool = False, **options: Any) -> None:
+        self.run_once(queue)
 
     def run_once(self, queue: bool) -> None:
         if queue:

@@ -18,7 +18,7 @@ def drop_typed_labels(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assets', '0002_initial'),
+        ('assets', '0003_review_and_file_lookup'),
     ]
 
     operations = [

@@ -1,24 +1,21 @@
-"""The Elasticsearch backend, for search at scale.
+"""What the cluster backend asks of OpenSearch or Elasticsearch, built once
+as plain data for both engines: analysis, mapping and every request body.
 
-* **Mapping** (:class:`SearchItem`, an elasticsearch-dsl ``Document``): one
-  index behind the alias ``settings.SEARCH_INDEX_ALIAS``, with a text field
-  pair (``title_<group>``, ``text_<group>``) per analysis group, each with a
-  diacritic-folded sub-field: Vietnamese (standard tokenizer, folding with
-  ``asciifolding`` and an explicit ``đ``→``d``), English and French
-  (stemming), Chinese/Japanese/Korean (``cjk_bigram``; unigrams too at index
-  time so one-character queries match) and the rest (H'Mông…). A document fills
-  only its own group's fields; a query searches all of them, each analysed
-  its own way. Exact fields are boosted above folded ones, so exact
-  diacritics rank first.
-* **Requests** are built by pure functions (:func:`index_body`,
-  :func:`search_body`, :func:`bulk_actions`, :func:`alias_swap_actions`) that
-  the tests check as data; :class:`ElasticsearchBackend` only sends them.
-* **Writes** arrive through a background task after the changing transaction
-  commits (``search.receivers``). Each carries an external version (when the
-  source was read), so a late write of an older state never wins.
-* **Reindexing** builds a new index (reachable as ``<alias>-next`` so live
-  updates reach it too), then swaps the alias atomically and deletes the old
-  index: search keeps answering throughout.
+* **Mapping** (:class:`SearchItem`, an elasticsearch-dsl ``Document`` used
+  only to write the mapping as JSON): one index behind the alias
+  ``settings.SEARCH_INDEX_ALIAS``, with a text field pair (``title_<group>``,
+  ``text_<group>``) per analysis group, each with a diacritic-folded
+  sub-field: Vietnamese (standard tokenizer, folding with ``asciifolding`` and
+  an explicit ``đ``→``d``), English and French (stemming), Chinese/Japanese/
+  Korean (``cjk_bigram``; unigrams too at index time so one-character queries
+  match) and the rest (H'Mông…). A document fills only its own group's
+  fields; a query searches all of them, each analysed its own way. Exact
+  fields are boosted above folded ones, so exact diacritics rank first.
+* Everything here is a pure function of its arguments, checked as data by
+  ``tests/search/test_cluster_requests.py`` and sent unchanged by both
+  engines' connections (``opensearch.py``, ``elasticsearch.py``); the
+  analysis uses only what OpenSearch 2/3 and Elasticsearch 8 share (the
+  ``analysis-common`` module of both).
 
 Snippets are cut by the service's own highlighter (``search.text.snippet``)
 from the stored summary and body, as for the embedded backend.
@@ -27,12 +24,11 @@ from the stored summary and body, as for the embedded backend.
 from __future__ import annotations
 
 import datetime
-import logging
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 from elasticsearch.dsl import (
     Boolean,
     Date,
@@ -48,12 +44,10 @@ from elasticsearch.dsl import (
     token_filter,
 )
 
-from search.backends import BackendResults, ObjectKey, SearchBackend, SearchUnavailable
-from search.documents import IndexEntry, entries_for, object_key
+from search.backends import BackendResults, ObjectKey
+from search.documents import IndexEntry
 from search.query import FACETS, MAX_RESULT_WINDOW, FacetCounts, SearchHit, SearchQuery
-from search.text import Clause, snippet
-
-logger = logging.getLogger(__name__)
+from search.text import Clause, has_cjk, snippet
 
 # --- analysis ----------------------------------------------------------------------------
 apostrophes = char_filter(
@@ -105,8 +99,10 @@ ANALYZERS = {
 GROUPS = tuple(ANALYZERS)
 LANGUAGE_GROUPS = {"vi": "vi", "en": "en", "fr": "fr", "zh-hans": "cjk", "ja": "cjk", "ko": "cjk"}
 
-#: Boosts: an exact title match first, then exact text, then folded matches.
-BOOSTS = {"title": 6, "title.folded": 2, "text": 2, "text.folded": 1}
+#: Boosts: an exact title match first, then exact text, then folded matches (the embedded
+#: backend's order), far enough apart that a word spelt as typed in the text outranks the
+#: same letters with other diacritics in a title ("thang" before "Thắng cố").
+BOOSTS = {"title": 10, "text": 5, "title.folded": 2, "text.folded": 1}
 FACET_FIELDS = {
     "kind": "kind", "locale": "locale", "pillar": "pillar", "ethnic_group": "ethnic_groups",
     "place": "places", "licence": "licence", "year": "year",
@@ -116,6 +112,8 @@ STORED_FIELDS = [
     "licence", "date", "pillar", "ethnic_groups", "places", "rights_expire_on", "status",
 ]
 FACET_SIZE = 200
+#: What separates the runs of a CJK phrase ("征服番西邦峰——印度支那屋脊").
+_CJK_BREAK_RE = re.compile(r"[^\w]+")
 
 
 def language_group(locale: str) -> str:
@@ -133,7 +131,7 @@ def _text_field(group: str) -> Text:
 
 
 class SearchItem(Document):
-    """One item in one locale, as indexed in Elasticsearch."""
+    """One item in one locale, as indexed in the cluster."""
 
     object_type = Keyword()
     object_id = Long()
@@ -253,7 +251,7 @@ def text_fields(titles_only: bool = False) -> list[str]:
 
 
 def clause_query(clause: Clause, titles_only: bool = False) -> dict[str, Any]:
-    """A clause as a ``multi_match``: Elasticsearch analyses ``clause.text``
+    """A clause as a ``multi_match``: the engine analyses ``clause.text``
     with each field's analyzer, so no query syntax is ever involved."""
     if clause.prefix:
         match_type = "phrase_prefix"
@@ -261,6 +259,10 @@ def clause_query(clause: Clause, titles_only: bool = False) -> dict[str, Any]:
         match_type = "phrase"
     else:
         match_type = "best_fields"
+    if match_type == "phrase" and has_cjk(clause.text):
+        runs = [run for run in _CJK_BREAK_RE.split(clause.text) if run]
+        if len(runs) > 1:  # bigram positions do not continue across punctuation: one phrase per run
+            return {"bool": {"must": [clause_query(Clause((run,), run, phrase=True), titles_only) for run in runs]}}
     query: dict[str, Any] = {"query": clause.text, "fields": text_fields(titles_only), "type": match_type}
     if match_type == "best_fields":
         query.update(operator="and", tie_breaker=0.3)
@@ -298,6 +300,11 @@ def search_body(query: SearchQuery, now: datetime.datetime) -> dict[str, Any]:
         boolean["must_not"] = [clause_query(clause, query.titles_only) for clause in parsed.negative]
     if not query.include_unpublished:
         boolean["filter"] = visibility_filters(now)
+    elif query.private_scope is not None:
+        scope = [{"bool": {"filter": [{"term": {"object_type": object_type}}, {"terms": {"object_id": list(ids)}}]}}
+                 for object_type, ids in query.private_scope if ids]
+        boolean["filter"] = [{"bool": {"should": [{"bool": {"filter": visibility_filters(now)}}, *scope],
+                                       "minimum_should_match": 1}}]
     active = query.filters()
     body: dict[str, Any] = {
         "query": {"bool": boolean} if boolean else {"match_all": {}},
@@ -373,135 +380,3 @@ def _parse_datetime(value: str | None) -> datetime.datetime | None:
 
 def _parse_date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value[:10]) if value else None
-
-
-# --- the backend ----------------------------------------------------------------------------
-class ElasticsearchBackend(SearchBackend):
-    name = "elasticsearch"
-    synchronous = False
-
-    def __init__(self, client: Any = None, alias: str | None = None) -> None:
-        self._client = client
-        self.alias = alias or settings.SEARCH_INDEX_ALIAS
-
-    @property
-    def building_alias(self) -> str:
-        return f"{self.alias}-next"
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            from elasticsearch import Elasticsearch
-
-            self._client = Elasticsearch(
-                settings.ELASTICSEARCH_URL, request_timeout=settings.SEARCH_ELASTICSEARCH_TIMEOUT
-            )
-        return self._client
-
-    # --- indices -----------------------------------------------------------------------
-    def new_index_name(self) -> str:
-        return f"{self.alias}-{timezone.now():%Y%m%d%H%M%S%f}"
-
-    def ensure_index(self) -> None:
-        """Create a first index behind the alias when there is none (fresh deployment)."""
-        if not self.client.indices.exists_alias(name=self.alias):
-            name = self.new_index_name()
-            self.client.indices.create(index=name, aliases={self.alias: {}}, **index_body(name, replicas=_replicas()))
-
-    def write_indices(self) -> list[str]:
-        """The live index and, during a rebuild, the one being built."""
-        from elasticsearch import NotFoundError
-
-        try:
-            found = self.client.indices.get_alias(name=f"{self.alias},{self.building_alias}")
-        except NotFoundError:
-            return []
-        return sorted(found.keys())
-
-    # --- writing --------------------------------------------------------------------------
-    def replace(self, keys: Iterable[ObjectKey], entries: Iterable[IndexEntry]) -> None:
-        self.ensure_index()
-        self._bulk(bulk_actions(self.write_indices(), list(keys), list(entries), version=_now_ns()))
-
-    def _bulk(self, actions: list[dict[str, Any]], *, refresh: bool = False) -> None:
-        from elasticsearch.helpers import bulk
-
-        if not actions:
-            return
-        _ok, errors = bulk(self.client, actions, raise_on_error=False, refresh=refresh)
-        for error in errors:
-            detail = next(iter(error.values()))
-            # 404: deleting a translation that never existed; 409: a newer write already won.
-            if detail.get("status") not in (404, 409):
-                raise RuntimeError(f"Elasticsearch refused a write: {detail}")
-
-    def reindex(self, objects: Iterable[Any], *, progress: Callable[[int], None] | None = None) -> int:
-        new_index = self.new_index_name()
-        self.client.indices.create(
-            index=new_index, aliases={self.building_alias: {}}, **index_body(new_index, replicas=_replicas())
-        )
-        written = 0
-        batch: list[Any] = []
-
-        def flush() -> None:
-            nonlocal written, batch
-            keys = [key for key in (object_key(obj) for obj in batch) if key is not None]
-            entries = [entry for obj in batch for entry in entries_for(obj)]
-            self._bulk(bulk_actions([new_index], keys, entries, version=_now_ns()))
-            written += len(entries)
-            if progress:
-                progress(len(batch))
-            batch = []
-
-        for obj in objects:
-            batch.append(obj)
-            if len(batch) >= 200:
-                flush()
-        flush()
-        self.client.indices.refresh(index=new_index)
-        from elasticsearch import NotFoundError
-
-        try:
-            old = sorted(self.client.indices.get_alias(name=self.alias).keys())
-        except NotFoundError:
-            old = []
-        self.client.indices.update_aliases(actions=alias_swap_actions(self.alias, self.building_alias, new_index, old))
-        for name in old:
-            self.client.indices.delete(index=name)
-        return written
-
-    def refresh(self) -> None:
-        self.client.indices.refresh(index=self.alias)
-
-    # --- reading ----------------------------------------------------------------------------
-    def search(self, query: SearchQuery) -> BackendResults:
-        from elasticsearch import ApiError, NotFoundError, TransportError
-
-        try:
-            response = self.client.search(index=self.alias, body=search_body(query, query.at or timezone.now()))
-        except NotFoundError:  # no index yet: nothing has been indexed
-            return BackendResults(hits=[], total=0, facets={})
-        except (ApiError, TransportError) as error:
-            logger.exception("Elasticsearch search failed")
-            raise SearchUnavailable(str(error)) from error
-        return read_response(dict(response), query)
-
-    def page_ids_showing_image(self, image_id: int) -> list[int]:
-        from elasticsearch import NotFoundError
-
-        try:
-            response = self.client.search(index=self.alias, body=thumbnail_pages_body(image_id))
-        except NotFoundError:
-            return []
-        return [hit["_source"]["object_id"] for hit in response["hits"]["hits"]]
-
-
-
-def _now_ns() -> int:
-    import time
-
-    return time.time_ns()
-
-
-def _replicas() -> int:
-    return settings.SEARCH_ELASTICSEARCH_REPLICAS

@@ -1,11 +1,11 @@
-"""The Elasticsearch backend's requests, checked as data.
+"""The cluster backend's requests, checked as data.
 
-Elasticsearch does not run on this machine, so the exact bodies the backend
-sends are compared with reviewed JSON files in ``tests/search/elasticsearch/``
-(regenerate one by writing the new body there and reading the diff), and a
-recording client checks the order of the reindex calls. The live suite
-(``pytest -m elasticsearch_live`` with ELASTICSEARCH_URL) runs the relevance,
-facet and visibility tests against a real cluster.
+The exact bodies both engines receive are compared with reviewed JSON files
+in ``tests/search/cluster_bodies/`` (regenerate one by writing the new body
+there and reading the diff), and a recording connection checks the order of
+the reindex calls. The live suite (``-m search_cluster``, OPENSEARCH_URL)
+sends the same bodies to a real node; ``test_engines_send_the_same_requests``
+shows the Elasticsearch client sends them unchanged too.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from search.backends.elasticsearch import (
-    ElasticsearchBackend,
+from search.backends.cluster import ClusterBackend, Connection
+from search.backends.cluster.bodies import (
     alias_swap_actions,
     bulk_actions,
     document_source,
@@ -29,7 +29,7 @@ from search.backends.elasticsearch import (
 from search.documents import IndexEntry
 from search.query import SearchQuery
 
-BODIES = Path(__file__).parent / "elasticsearch"
+BODIES = Path(__file__).parent / "cluster_bodies"
 NOW = datetime.datetime(2026, 3, 1, 8, 30, tzinfo=datetime.UTC)
 
 
@@ -156,52 +156,44 @@ def test_responses_become_hits_and_facets():
     assert hit.rights_expire_on == datetime.date(2027, 1, 1)
 
 
-class RecordingIndices:
-    def __init__(self, calls, existing):
-        self.calls, self.existing = calls, existing
+class RecordingConnection(Connection):
+    """Stands in for the cluster only: records what the backend asks of it."""
 
-    def create(self, **kwargs):
-        self.calls.append(("create", kwargs["index"], sorted(kwargs["aliases"])))
+    engine = "recording"
 
-    def refresh(self, index):
-        self.calls.append(("refresh", index))
+    def __init__(self, existing):
+        self.calls, self.existing = [], existing
 
-    def get_alias(self, name):
-        self.calls.append(("get_alias", name))
-        return {index: {} for index in self.existing}
+    def create_index(self, name, body, aliases):
+        self.calls.append(("create", name, sorted(aliases)))
+
+    def indices_behind(self, alias):
+        self.calls.append(("indices_behind", alias))
+        return list(self.existing)
 
     def update_aliases(self, actions):
         self.calls.append(("update_aliases", actions))
 
-    def delete(self, index):
-        self.calls.append(("delete", index))
+    def delete_index(self, name):
+        self.calls.append(("delete", name))
 
+    def refresh(self, index):
+        self.calls.append(("refresh", index))
 
-class RecordingClient:
-    """Stands in for the cluster only: records what the backend asks of it."""
-
-    def __init__(self, existing):
-        self.calls = []
-        self.indices = RecordingIndices(self.calls, existing)
-
-    def options(self, **kwargs):
-        return self
-
-    def bulk(self, operations, **kwargs):
-        lines = [json.loads(line) if isinstance(line, str) else line for line in operations]
-        self.calls.append(("bulk", len(lines)))
-        return {"errors": False, "items": []}
+    def bulk(self, actions, *, refresh=False):
+        self.calls.append(("bulk", len(actions)))
+        return []
 
 
 def test_reindex_builds_a_new_index_then_swaps_the_alias(db):
-    client = RecordingClient(existing=["laocai-search-old"])
-    backend = ElasticsearchBackend(client=client, alias="laocai-search")
+    connection = RecordingConnection(existing=["laocai-search-old"])
+    backend = ClusterBackend(connection, alias="laocai-search")
     backend.new_index_name = lambda: "laocai-search-new"
     assert backend.reindex([]) == 0
-    assert client.calls == [
+    assert connection.calls == [
         ("create", "laocai-search-new", ["laocai-search-next"]),
         ("refresh", "laocai-search-new"),
-        ("get_alias", "laocai-search"),
+        ("indices_behind", "laocai-search"),
         ("update_aliases", alias_swap_actions("laocai-search", "laocai-search-next", "laocai-search-new",
                                               ["laocai-search-old"])),
         ("delete", "laocai-search-old"),
