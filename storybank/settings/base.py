@@ -181,6 +181,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locales"]
+# Formats of the languages Django has no data for (H'Mông writes dates the Vietnamese way).
+FORMAT_MODULE_PATH = ["storybank.settings.formats"]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # Editors work in Vietnamese or English.
