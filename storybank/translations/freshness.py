@@ -49,7 +49,9 @@ def source_page_of(page: Page) -> Page | None:
     locale = source_locale_for(page)
     if page.locale_id == locale.pk or page.alias_of_id:
         return None
-    return Page.objects.filter(translation_key=page.translation_key, locale=locale).first()
+    # Asked of the page type's own table: a source being deleted has lost its row there before its Page row goes.
+    model = page.specific_class or Page
+    return model.objects.filter(translation_key=page.translation_key, locale=locale).first()
 
 
 def translations_of(source: Page) -> Any:
