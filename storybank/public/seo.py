@@ -104,7 +104,7 @@ def share_image(image: Any, request: HttpRequest | None) -> ShareImage | None:
     width, height = PRESETS[SHARE_PRESET].size
     return ShareImage(
         url=absolute(request, reverse("press:rendition", args=[image.pk, SHARE_PRESET])),
-        width=width, height=height, alt=image.alt_for(), credit=image.credit_label(),
+        width=width, height=height, alt=image.alt_for(), credit=image.credit_name,  # creditText: a name
         licence_url=image.licence_url,
         credit_url=absolute(request, reverse("press:credit", args=[image.pk]) + f"?locale={get_language()}"),
     )
