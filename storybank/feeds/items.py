@@ -348,7 +348,8 @@ class ItemBuilder:
         source = status.source_page
         return {
             "original": False,
-            "source_id": item_id(page_key(source.pk)),
+            # A source partners may not see (a draft, a restricted page) is not named, not even by its id.
+            "source_id": item_id(page_key(source.pk)) if status.source_public else "",
             "source_language": status.source_language,
             "source_url": status.source_url,
             "method": status.method,

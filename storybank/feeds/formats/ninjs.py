@@ -139,15 +139,17 @@ def translation_status_fields(data: dict[str, Any], payload: dict[str, Any]) -> 
     if status is None:
         return
     data["ednote"] = translation_status.note(payload)
-    source: dict[str, Any] = {"name": f"{payload['title']} ({status['source_language']})",
-                              "role": f"{LAOCAI_NS}role/translated-from", "literal": status["source_id"]}
-    if status.get("source_url"):
-        source["uri"] = status["source_url"]
-    data["infosources"] = [source]
+    sources: list[dict[str, Any]] = []
+    if status.get("source_id"):  # empty when the source may not leave the office
+        sources.append({"name": f"{payload['title']} ({status['source_language']})",
+                        "role": f"{LAOCAI_NS}role/translated-from", "literal": status["source_id"],
+                        **({"uri": status["source_url"]} if status.get("source_url") else {})})
+        data["altids"].append({"role": "translation-of", "value": status["source_id"]})
     if status.get("method") in ("machine", "machine-reviewed"):
-        data["infosources"].append({"name": status.get("machine_tool") or "machine translation",
-                                    "role": f"{LAOCAI_NS}role/machine-translation"})
-    data["altids"].append({"role": "translation-of", "value": status["source_id"]})
+        sources.append({"name": status.get("machine_tool") or "machine translation",
+                        "role": f"{LAOCAI_NS}role/machine-translation"})
+    if sources:
+        data["infosources"] = sources
     data["altids"] += [{"role": "translation-status", "value": code} for code in translation_status.signals(payload)]
 
 
