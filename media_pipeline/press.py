@@ -41,7 +41,7 @@ def credit_text(image: Any, language: str) -> str:
     with translation.override(language):
         lines = [
             f"{_('Title')}: {image.title}",
-            f"{_('Credit')}: {image.credit}",
+            f"{_('Credit')}: {image.credit_name}",
             f"{_('Licence')}: {image.get_licence_display()}" + (f" ({image.licence_url})" if image.licence_url else ""),
         ]
         if image.source_unit_id:
@@ -56,7 +56,7 @@ def credit_text(image: Any, language: str) -> str:
             lines.append(f"{_('Captured')}: {image.captured_at.date().isoformat()}")
         if image.place_id:
             lines.append(f"{_('Place')}: {image.place.localized.name}")
-        lines.append(_("Print the credit with every use: “%(credit)s”.") % {"credit": image.credit_line()})
+        lines.append(_("Print the credit with every use: “%(credit)s”.") % {"credit": image.credit_line(language)})
         if not image.is_redistributable:
             lines.append(_("This licence allows press use only: do not resell or redistribute the picture."))
     return "\n".join(lines) + "\n"

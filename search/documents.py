@@ -335,7 +335,7 @@ def _asset_entries(asset: Any, object_type: str) -> list[IndexEntry]:
         with translation.override(code):
             place_names = _localized_names(places, locale)
             meta = [
-                asset.credit, asset.source_unit.name if asset.source_unit else "",
+                asset.credit_name, asset.source_unit.name if asset.source_unit else "",
                 *place_names, *place_name_variants(place_names), *_localized_names(groups, locale),
             ]
         entries.append(
@@ -351,7 +351,7 @@ def _asset_entries(asset: Any, object_type: str) -> list[IndexEntry]:
                 url=_asset_url(asset, object_type),
                 thumbnail_url=thumbnail_url,
                 thumbnail_image_id=thumbnail.pk if thumbnail is not None and thumbnail_url else None,
-                credit=asset.credit,
+                credit=asset.credit_label(code),  # labelled in the entry's language ("Photo: …", "Ảnh: …")
                 licence=asset.licence,
                 date=date,
                 ethnic_groups=tuple(group.slug for group in groups),

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from typing import Any
 
 from django.conf import settings
 from django.core.files import File
 from django.db import models
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.images.models import AbstractImage, AbstractRendition, Filter, Image
@@ -36,12 +37,26 @@ from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place, defa
 
 from .rendering import decode_budget, one_rendition_at_a_time, rendition_file_name
 
+#: A label typed in front of a credit ("Ảnh: …", "Photo: …"): each language adds its own, so it is not stored.
+CREDIT_LABEL = re.compile(
+    r"^\s*(ảnh|hình ảnh|photo|photos|foto|picture|video|clip|âm thanh|ghi âm|audio|recording|nguồn|source|"
+    r"tư liệu|crédit photo|摄影|照片|图片|写真|사진)\s*[:：]\s*",
+    re.IGNORECASE,
+)
+
+
+def strip_credit_label(credit: str) -> str:
+    """``"Ảnh: Báo Lào Cai"`` → ``"Báo Lào Cai"``."""
+    return CREDIT_LABEL.sub("", credit or "", count=1).strip()
+
 
 class AssetMetadata(NormalizedTextMixin, models.Model):
     """Rights and description fields shared by every kind of asset."""
 
     credit = models.CharField(
-        _("credit"), max_length=255, help_text=_("Printed with every use, e.g. “Ảnh: Nguyễn Văn A / Báo Lào Cai”.")
+        _("credit"), max_length=255,
+        help_text=_("Who made it, printed with every use, e.g. “Nguyễn Văn A / Báo Lào Cai”. Each language adds "
+                    "its own label (“Ảnh:”, “Photo:”, “摄影：”…)."),
     )
     source_unit = models.ForeignKey(
         ContributingUnit, verbose_name=_("source unit"), null=True, blank=True,
@@ -107,9 +122,24 @@ class AssetMetadata(NormalizedTextMixin, models.Model):
     def licence_url(self) -> str:
         return LICENCE_URLS.get(self.licence, "")
 
-    def credit_line(self) -> str:
-        """“credit — licence”, the text that travels with every download."""
-        return f"{self.credit} — {self.get_licence_display()}"
+    # --- credit -------------------------------------------------------------
+    #: How a credit is introduced, per kind of asset (``credit_label`` translates it).
+    credit_label_msgid = gettext_noop("Credit: %(credit)s")
+
+    @property
+    def credit_name(self) -> str:
+        """The credit without a label (older credits were typed with one)."""
+        return strip_credit_label(self.credit)
+
+    def credit_label(self, language: str | None = None) -> str:
+        """The credit as printed in ``language`` (the active one by default): “Photo: …”, “Ảnh: …”, “摄影：…”."""
+        with translation.override(language or get_language() or settings.LANGUAGE_CODE):
+            return gettext(self.credit_label_msgid) % {"credit": self.credit_name}
+
+    def credit_line(self, language: str | None = None) -> str:
+        """“credit — licence” in ``language``, the text that travels with every download."""
+        with translation.override(language or get_language() or settings.LANGUAGE_CODE):
+            return f"{self.credit_label()} — {self.get_licence_display()}"
 
     @property
     def creator(self) -> str:
@@ -130,13 +160,30 @@ class AssetMetadata(NormalizedTextMixin, models.Model):
         return f"© {when.year} {holder}" if when else f"© {holder}"
 
     # --- language -------------------------------------------------------
-    def text_for(self, key: str, language: str | None = None) -> str:
+    def localized(self, key: str, language: str | None = None) -> tuple[str, str]:
+        """(text, the language it is in): ``key`` ("alt", "caption") in
+        ``language`` (the active one by default), else the Vietnamese text."""
         language = language or get_language() or settings.LANGUAGE_CODE
         value = (self.localized_text or {}).get(language, {}).get(key, "")
-        return value or self.default_text(key)
+        if value:
+            return value, language
+        return self.default_text(key), settings.LANGUAGE_CODE
+
+    def text_for(self, key: str, language: str | None = None) -> str:
+        return self.localized(key, language)[0]
+
+    def has_text(self, key: str, language: str) -> bool:
+        """Is ``key`` written in ``language`` itself (not a fallback)?"""
+        if language == settings.LANGUAGE_CODE:
+            return bool(self.written_default_text(key))
+        return bool((self.localized_text or {}).get(language, {}).get(key))
 
     def default_text(self, key: str) -> str:
         return self.caption if key == "caption" else ""
+
+    def written_default_text(self, key: str) -> str:
+        """The Vietnamese ``key`` as written (``default_text`` may stand in with the title)."""
+        return self.default_text(key)
 
     def caption_for(self, language: str | None = None) -> str:
         return self.text_for("caption", language)
@@ -165,10 +212,15 @@ class LaoCaiImage(AssetMetadata, AbstractImage):  # noqa: DJ008 (__str__ from Ab
         indexes = [models.Index(fields=["file"], name="assets_image_file_idx")]
         permissions = [("review_assets", _("Can approve contributors' images and media for publication"))]
 
+    credit_label_msgid = gettext_noop("Photo: %(credit)s")
+
     def default_text(self, key: str) -> str:
         if key == "alt":
             return self.description or self.title
         return super().default_text(key)
+
+    def written_default_text(self, key: str) -> str:
+        return self.description if key == "alt" else super().written_default_text(key)
 
     def alt_for(self, language: str | None = None) -> str:
         return self.text_for("alt", language)
@@ -247,3 +299,10 @@ class MediaAsset(AssetMetadata, AbstractDocument):  # noqa: DJ008 (__str__ from 
     def kind(self) -> str:
         """Content kind for search, feeds and the API: video, audio or document."""
         return self.media_kind
+
+    @property
+    def credit_label_msgid(self) -> str:  # type: ignore[override]
+        return {
+            MediaKind.VIDEO: gettext_noop("Video: %(credit)s"),
+            MediaKind.AUDIO: gettext_noop("Recording: %(credit)s"),
+        }.get(self.media_kind, gettext_noop("Source: %(credit)s"))

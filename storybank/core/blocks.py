@@ -177,10 +177,11 @@ class CultureBodyBlock(StoryBodyBlock):
 
 
 class PillarBlock(blocks.StructBlock):
-    """One of the three pillars on the home page."""
+    """One of the three pillars on the home page. Its heading is the
+    pillar's name (``Pillar``), so a pillar has one name per language
+    everywhere: kickers, filters, feeds and the home page."""
 
     pillar = blocks.ChoiceBlock(label=_("Pillar"), choices=Pillar.choices)
-    heading = blocks.CharBlock(label=_("Heading"), max_length=255)
     text = blocks.TextBlock(label=_("Text"))
     image = ImageChooserBlock(label=_("Image"), required=False)
 

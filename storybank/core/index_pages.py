@@ -8,6 +8,11 @@ order (:class:`FilteredIndexPage`); each page type's filter form lives in its
 own app (``storybank/stories/filters.py``…). An unknown filter value (an old
 link, a typo) does not break the page: the form says what is wrong, the
 listing shows everything, with status 400.
+
+A listing shows the visitor's language first, then what its fallback
+languages have that it lacks (``storybank.core.i18n.with_fallbacks``), each
+such item labelled with its language: a young language never shows an
+empty listing.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from storybank.core.i18n import with_fallbacks
 from storybank.core.visibility import public_pages
 
 #: The empty choice every filter starts with.
@@ -51,6 +57,12 @@ class Listing:
     filtered: bool
     invalid: bool = False
     items: list[Page] = field(default_factory=list)
+    #: Of ``total``, how many are in the visitor's language (the rest come from its fallback languages).
+    own_total: int | None = None
+
+    @property
+    def fallback_total(self) -> int:
+        return 0 if self.own_total is None else self.total - self.own_total
 
     @property
     def page_number(self) -> int:
@@ -62,17 +74,23 @@ class Listing:
 
 
 def build_listing(request: HttpRequest, queryset: QuerySet, form: ListingFilterForm, order: tuple[Any, ...]) -> Listing:
-    """Filter ``queryset`` (public pages only) by ``form``, order and paginate it."""
+    """Filter ``queryset`` (public pages only) by ``form``, order and paginate
+    it; rows annotated with ``fallback_rank`` (:func:`with_fallbacks`) come
+    after the visitor's own language, nearest fallback first."""
     queryset = public_pages(queryset)
     invalid = form.is_bound and not form.is_valid()
     filtered = not invalid and form.is_filtered
     if filtered:
         queryset = form.apply(queryset)
-    queryset = queryset.distinct().order_by(*order).select_related("hero_image")
+    ranked = "fallback_rank" in queryset.query.annotations
+    if ranked:
+        order = ("fallback_rank", *order)
+    queryset = queryset.distinct().order_by(*order).select_related("hero_image", "locale")
     paginator = Paginator(queryset, settings.PUBLIC_LISTING_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    own_total = queryset.filter(fallback_rank=0).count() if ranked else None
     return Listing(form=form, page=page, total=paginator.count, filtered=filtered, invalid=invalid,
-                   items=list(page.object_list))
+                   items=list(page.object_list), own_total=own_total)
 
 
 def filter_data(request: HttpRequest, form_class: type[forms.Form]) -> dict[str, Any] | None:
@@ -97,12 +115,24 @@ class FilteredIndexPage:
         """The pages this index lists, before the public rule and the filters."""
         raise NotImplementedError
 
+    def listed_pages_with_fallbacks(self) -> QuerySet:
+        """What :meth:`listed_pages` of this index and of its translations in
+        the fallback languages hold, the visitor's language first."""
+
+        def pages_in(locale: Any) -> QuerySet | None:
+            if locale.pk == self.locale_id:
+                return self.listed_pages()
+            index = public_pages(self.get_translations()).filter(locale=locale).specific().first()
+            return index.listed_pages() if isinstance(index, FilteredIndexPage) else None
+
+        return with_fallbacks(pages_in, self.locale.language_code)
+
     def listing_filter_form(self, data: dict[str, Any] | None, pages: QuerySet) -> ListingFilterForm:
         """The filter form bound to ``data`` (``None``: unbound)."""
         return self.filter_form_class(data)
 
     def listing_context(self, request: HttpRequest) -> dict[str, Any]:
-        pages = self.listed_pages()
+        pages = self.listed_pages_with_fallbacks()
         form = self.listing_filter_form(filter_data(request, self.filter_form_class), pages)
         listing = build_listing(request, pages, form, self.listing_order)
         return {"listing": listing, "children": listing.items}

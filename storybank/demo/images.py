@@ -25,9 +25,9 @@ class ImageSpec:
     groups: tuple[str, ...] = ()
 
 
-CREDIT_PRESS = "Ảnh: Báo và Phát thanh, Truyền hình Lào Cai"
-CREDIT_CULTURE = "Ảnh: Sở Văn hóa, Thể thao và Du lịch Lào Cai"
-CREDIT_TRADE = "Ảnh: Sở Công Thương Lào Cai"
+CREDIT_PRESS = "Báo và Phát thanh, Truyền hình Lào Cai"
+CREDIT_CULTURE = "Sở Văn hóa, Thể thao và Du lịch Lào Cai"
+CREDIT_TRADE = "Sở Công Thương Lào Cai"
 
 IMAGE_SPECS: list[ImageSpec] = [
     ImageSpec("Đỉnh Fansipan trong mây", "mountains", "Đỉnh Fansipan nhô lên trên biển mây", "Fansipan peak above a sea of clouds", CREDIT_CULTURE, "cc-by-4.0", "fansipan"),

@@ -34,6 +34,7 @@ from storybank.assets.models import LaoCaiImage, MediaAsset
 from storybank.core.choices import LICENCE_URLS, Licence, Pillar
 from storybank.core.visibility import is_asset_public, public_pages, redistributable_assets
 from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place, Topic
+from storybank.translations.status import translation_status
 
 from .corrections import correction_fields
 
@@ -239,14 +240,20 @@ class ItemBuilder:
         return [r for r in (self.rendition(image, preset) for preset in self.presets) if r]
 
     def image(self, image: LaoCaiImage, language: str, caption: str = "", credit: str = "") -> dict[str, Any]:
-        """An image as shown inside a page item (or as its own item)."""
+        """An image as shown inside a page item (or as its own item): alt
+        text and caption in ``language`` or, failing that, in Vietnamese (the
+        ``*_language`` fields say which); the credit with the label of ``language``."""
+        alt, alt_language = image.localized("alt", language)
+        own_caption, caption_language = (caption, language) if caption else image.localized("caption", language)
         return {
             "id": item_id(image_key(image.pk)),
             "title": image.title,
-            "alt": image.alt_for(language),
-            "caption": caption or image.caption_for(language),
-            "credit": credit or image.credit,
-            "credit_line": image.credit_line(),
+            "alt": alt,
+            "alt_language": alt_language,
+            "caption": own_caption,
+            "caption_language": caption_language,
+            "credit": credit or image.credit_name,
+            "credit_line": image.credit_line(language),
             "licence": self.licence(image.licence, language),
             "width": image.width,
             "height": image.height,
@@ -260,8 +267,8 @@ class ItemBuilder:
             "kind": asset.kind,
             "title": asset.title,
             "caption": asset.caption_for(language),
-            "credit": asset.credit,
-            "credit_line": asset.credit_line(),
+            "credit": asset.credit_name,
+            "credit_line": asset.credit_line(language),
             "licence": self.licence(asset.licence, language),
             "url": self.absolute(asset.url),
             "mime_type": MEDIA_MIME_TYPES.get(extension, "application/octet-stream"),
@@ -310,6 +317,7 @@ class ItemBuilder:
                 "images": images,
                 "media": media,
                 "translations": self.translations(page),
+                "translation": self.translation_status_of(page, language),
             }
             payload.update(page.feed_details(parts))
             payload.update(correction_fields(page, iso))
@@ -335,6 +343,31 @@ class ItemBuilder:
             for other in others
         ]
 
+    def translation_status_of(self, page: Page, language: str) -> dict[str, Any]:
+        """Whether the item is an original or a translation, and if so of
+        which item, how it was made, whether a person reviewed it and whether
+        its source changed since (``storybank.translations``)."""
+        status = translation_status(page, record=True)
+        if status is None:
+            return {"original": True, "source_language": language}
+        source = status.source_page
+        return {
+            "original": False,
+            # A source partners may not see (a draft, a restricted page) is not named, not even by its id.
+            "source_id": item_id(page_key(source.pk)) if status.source_public else "",
+            "source_language": status.source_language,
+            "source_url": status.source_url,
+            "method": status.method,
+            "machine_tool": status.machine_tool,
+            "reviewed": status.reviewed,
+            "reviewed_at": iso(status.reviewed_at),
+            "translated_at": iso(status.translated_at),
+            "source_changed": status.out_of_date,
+            "source_changed_at": iso(status.source_changed_at),
+            "changed_segments": status.changed_segments,
+            "segments": status.segments,
+        }
+
     def rich_text(self, source: str) -> str:
         return _RELATIVE_LINK.sub(lambda m: f'{m.group(1)}{self.absolute(m.group(2))}"', expand_db_html(source))
 
@@ -344,13 +377,19 @@ class ItemBuilder:
         web = self.rendition(image, "web")
         if not web:
             return ""
-        caption = caption or image.caption_for(language)
-        credit = credit or image.credit
-        figcaption = " — ".join(part for part in (caption, credit) if part)
+        caption, caption_language = (caption, language) if caption else image.localized("caption", language)
+        credit = credit or image.credit_label(language)
+        alt, alt_language = image.localized("alt", language)
+        figcaption = html.escape(credit)
+        if caption:  # a caption in Vietnamese inside another language's item says so
+            marked = html.escape(caption) if caption_language == language else \
+                f'<span lang="{caption_language}">{html.escape(caption)}</span>'
+            figcaption = f"{marked} — {figcaption}" if credit else marked
+        lang = f' lang="{alt_language}"' if alt_language != language else ""
         return (
-            f'<figure><img src="{html.escape(web["url"])}" alt="{html.escape(image.alt_for(language))}"'
+            f'<figure><img src="{html.escape(web["url"])}" alt="{html.escape(alt)}"{lang}'
             f' width="{web["width"]}" height="{web["height"]}" />'
-            f"<figcaption>{html.escape(figcaption)}</figcaption></figure>"
+            f"<figcaption>{figcaption}</figcaption></figure>"
         )
 
     # --- assets -----------------------------------------------------------------
@@ -398,9 +437,9 @@ class ItemBuilder:
                 "ethnic_groups": [self.ethnic_group(g, language) for g in groups],
                 "topics": [],
                 "contributor": asset.source_unit.name if asset.source_unit_id else "",
-                "credit": asset.credit,
+                "credit": asset.credit_name,
                 "licence": self.licence(asset.licence, language),
-                "credits": [asset.credit_line()],
+                "credits": [asset.credit_line(language)],
                 "captions": captions,
                 "alt_texts": alts,
                 "translations": [],

@@ -52,17 +52,24 @@ def _as_locale(locale: Locale | str) -> Locale | None:
     return Locale.objects.filter(language_code=locale).first()
 
 
-def weekly_highlights(locale: Locale | str, week: datetime.date | None = None) -> list[Page]:
+def weekly_highlights(locale: Locale | str, week: datetime.date | None = None,
+                      fallbacks: list[str] | None = None) -> list[Page]:
     """Public pages featured in ``week`` (this week by default) in ``locale``,
     ordered by unit; the latest earlier week with something in that locale
-    when the week has nothing to show there."""
+    when the week has nothing to show there. With ``fallbacks`` (language
+    codes, nearest first) an item not translated into ``locale`` is shown in
+    the nearest of them that has it."""
     locale = _as_locale(locale)
     if locale is None:
         return []
+    languages = [locale.language_code, *(fallbacks or [])]
     for candidate in candidate_weeks(week):
         keys = [highlight.page.translation_key for highlight in _highlights(candidate)]
-        pages = public_pages(Page.objects.filter(translation_key__in=keys, locale=locale)).specific()
-        by_key = {page.translation_key: page for page in pages}
+        pages = public_pages(Page.objects.filter(translation_key__in=keys, locale__language_code__in=languages))
+        by_key: dict[Any, Page] = {}
+        for page in sorted(pages.specific().select_related("locale"),
+                           key=lambda page: languages.index(page.locale.language_code)):
+            by_key.setdefault(page.translation_key, page)
         found = [by_key[key] for key in dict.fromkeys(keys) if key in by_key]
         if found:
             return found

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from media_pipeline.renditions import PipelineFilter
 
@@ -58,10 +59,12 @@ def responsive_img(image: Any, shape_name: str, *, css_class: str = "", loading:
     unique = {rendition.width: rendition for rendition in made}
     default = made[min(1, len(made) - 1)]
     srcset = format_html_join(", ", "{} {}w", ((r.url, width) for width, r in sorted(unique.items())))
+    # Alt text in the page's language, else the Vietnamese one, marked so screen readers pronounce it right.
+    alt, alt_language = image.localized("alt") if alt is None else (alt, get_language())
     return format_html(
-        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}{}{}>',
-        default.url, srcset, shape.sizes, default.width, default.height,
-        image.alt_for() if alt is None else alt,
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}{}{}{}>',
+        default.url, srcset, shape.sizes, default.width, default.height, alt,
+        format_html(' lang="{}"', alt_language) if alt_language != get_language() else "",
         format_html(' class="{}"', css_class) if css_class else "",
         format_html(' loading="{}"', loading) if loading else "",
         mark_safe(' decoding="async"' if loading == "lazy" else ' fetchpriority="high"'),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
 from media_pipeline.renditions import PRESETS
-from storybank.core.i18n import PageTranslation, live_translations
+from storybank.core.i18n import LanguageChoice, PageTranslation, live_translations
 from storybank.core.visibility import is_asset_public
 
 #: Open Graph wants language_TERRITORY; languages without one (H'Mông) are left out.
@@ -53,6 +53,16 @@ class PageMeta:
     image: ShareImage | None = None
     jsonld: dict[str, Any] | None = None
     noindex: bool = False
+    #: The language switcher: every language of the site, those the page is not in yet leading to a
+    #: fallback (``storybank.core.i18n.language_choices``); by default the alternates.
+    switcher: list[LanguageChoice] | None = None
+
+    @property
+    def languages(self) -> list[LanguageChoice]:
+        if self.switcher is not None:
+            return self.switcher
+        return [LanguageChoice(t.language_code, t.name_local, t.url, t.is_current, True, t.language_code)
+                for t in self.alternates]
 
     @property
     def og_locale(self) -> str:
@@ -94,7 +104,7 @@ def share_image(image: Any, request: HttpRequest | None) -> ShareImage | None:
     width, height = PRESETS[SHARE_PRESET].size
     return ShareImage(
         url=absolute(request, reverse("press:rendition", args=[image.pk, SHARE_PRESET])),
-        width=width, height=height, alt=image.alt_for(), credit=image.credit,
+        width=width, height=height, alt=image.alt_for(), credit=image.credit_name,  # creditText: a name
         licence_url=image.licence_url,
         credit_url=absolute(request, reverse("press:credit", args=[image.pk]) + f"?locale={get_language()}"),
     )

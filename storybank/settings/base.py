@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 
-from .languages import DEFAULT_LANGUAGE, LANGUAGES  # noqa: F401  (re-exported)
+from .languages import DEFAULT_LANGUAGE, LANGUAGE_FALLBACKS, LANGUAGES  # noqa: F401  (re-exported)
+from .machine_translation import machine_translator
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("STORYBANK_VAR_DIR", BASE_DIR / "var"))
@@ -36,6 +37,9 @@ INSTALLED_APPS = [
     "storybank.stories",
     "storybank.products",
     "storybank.culture",
+    # Before the feeds: its content_changed receiver brings translation states up to date before the feeds
+    # build items from them; before wagtail_localize: its admin hooks and addresses answer first.
+    "storybank.translations",
     "storybank.demo",
     "storybank.feeds",
     "storybank.governance",
@@ -180,6 +184,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locales"]
+# Formats of the languages Django has no data for (H'Mông writes dates the Vietnamese way).
+FORMAT_MODULE_PATH = ["storybank.settings.formats"]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # Editors work in Vietnamese or English.
@@ -364,6 +370,14 @@ ANALYTICS_YEARLY_GROWTH_TARGET = float(os.environ.get("ANALYTICS_YEARLY_GROWTH_T
 DEMO_CONTENT_ALLOWED = True
 # Months of deterministic demo counters written by load_demo (0: none).
 ANALYTICS_DEMO_MONTHS = int(os.environ.get("ANALYTICS_DEMO_MONTHS", "24"))
+
+
+# --- storybank/translations/ -----------------------------------------------
+# Where a language's visitors are shown what is not yet in their language: LANGUAGE_FALLBACKS above
+# (settings/languages.py; ``LANGUAGE_FALLBACKS=ko:en,vi;ja:en,vi`` in the environment).
+# Machine translation in the translation editor, off unless the environment names a service
+# (MACHINE_TRANSLATION_LIBRETRANSLATE_URL or MACHINE_TRANSLATION_DEEPL_KEY; see machine_translation.py).
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = machine_translator(os.environ)
 
 
 # --- public site (templates/, caching, static files) -----------------------

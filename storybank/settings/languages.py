@@ -5,7 +5,10 @@ To add another minority language (Dao, Tày, Giáy…), add one line to
 is needed (see README, "Adding a language").
 """
 
+import os
+
 from django.conf import locale as django_locale
+from django.core.exceptions import ImproperlyConfigured
 
 #: (code, English name, name in the language itself). Vietnamese first: it is
 #: the default and the fallback for every interface string.
@@ -24,6 +27,48 @@ CONTENT_LANGUAGES: list[tuple[str, str, str]] = [
 MINORITY_LANGUAGES: set[str] = {"hmn"}
 
 DEFAULT_LANGUAGE = CONTENT_LANGUAGES[0][0]
+
+#: Where visitors of a language are shown content that is not (yet) in their
+#: language, nearest first: listings and the home page fill up with labelled
+#: items of these languages, and the language switcher leads there. Every
+#: chain ends in Vietnamese, the language everything is written in first.
+#: ``LANGUAGE_FALLBACKS=ko:en,vi;ja:en,vi`` in the environment replaces the
+#: chains it names (see README, "Languages").
+DEFAULT_FALLBACKS: dict[str, list[str]] = {
+    "en": ["vi"],
+    "zh-hans": ["en", "vi"],
+    "fr": ["en", "vi"],
+    "ko": ["en", "vi"],
+    "ja": ["en", "vi"],
+    "hmn": ["vi"],
+}
+
+
+def parse_fallbacks(text: str, default: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """``"ko:en,vi;ja:en,vi"`` → the chains it names on top of ``default``.
+
+    Unknown language codes, a language falling back to itself and repeated
+    languages are configuration errors, reported with the value at fault."""
+    known = [code for code, _english, _local in CONTENT_LANGUAGES]
+    chains = {code: list(chain) for code, chain in (DEFAULT_FALLBACKS if default is None else default).items()}
+    for part in filter(None, (piece.strip() for piece in text.split(";"))):
+        language, separator, rest = part.partition(":")
+        language = language.strip()
+        chain = [code.strip() for code in rest.split(",") if code.strip()]
+        unknown = [code for code in [language, *chain] if code not in known]
+        if not separator or unknown:
+            raise ImproperlyConfigured(
+                f"LANGUAGE_FALLBACKS: “{part}” is not “language:fallback,fallback” of {', '.join(known)}"
+            )
+        if language in chain or len(set(chain)) != len(chain):
+            raise ImproperlyConfigured(f"LANGUAGE_FALLBACKS: “{part}” names a language twice")
+        if DEFAULT_LANGUAGE not in chain and language != DEFAULT_LANGUAGE:
+            chain.append(DEFAULT_LANGUAGE)
+        chains[language] = chain
+    return chains
+
+
+LANGUAGE_FALLBACKS = parse_fallbacks(os.environ.get("LANGUAGE_FALLBACKS", ""))
 
 
 def register_missing_language_info() -> None:

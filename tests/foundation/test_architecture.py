@@ -33,7 +33,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("storybank.assets",),  # images and media
     ("storybank.analytics",),  # counting: told what to count by the layers above
     ("media_pipeline",),  # ingest, renditions, press downloads
-    ("storybank.governance",),  # roles, workflows, what may be published, rights expiry, audit
+    # roles, workflows, what may be published, rights expiry, audit │ translation status: freshness, method, review
+    ("storybank.governance", "storybank.translations"),
     PAGE_TYPE_APPS,  # the content page types: stories, OCOP products, culture entries…
     ("storybank.home",),  # the home page shows the content page types
     ("storybank.public", "search", "storybank.feeds"),  # the site, search, partner feeds

@@ -8,6 +8,7 @@ from typing import Any
 
 from lxml import etree, html
 
+from . import translation_status
 from .base import LAOCAI_NS, SITE_NAME, FeedPage, Row, item_images, item_media, main_rendition, rfc3339, xml_text
 from .notices import correction, correction_line, retraction
 from .xmlparts import splice
@@ -20,7 +21,7 @@ IPTC_CATALOG = "http://www.iptc.org/std/catalog/catalog.IPTC-G2-Standards_32.xml
 #: Our controlled vocabularies, declared in every item's inline catalog.
 SCHEMES = {
     "lckind": "kind", "lcpillar": "pillar", "lcplace": "place", "lcgroup": "ethnic-group", "lctopic": "topic",
-    "lcrel": "relation", "lcfeed": "feed", "lcpreset": "rendition",
+    "lcrel": "relation", "lcfeed": "feed", "lcpreset": "rendition", "lctrans": "translation",
 }
 ITEM_CLASSES = {"image": "ninat:picture", "video": "ninat:video", "audio": "ninat:audio"}
 
@@ -101,6 +102,7 @@ def present_item(row: Row) -> etree._Element:
     el(meta, "pubStatus", qcode="stat:usable")
     el(meta, "profile", f"laocai-story-{payload['kind']}")
     correction_meta(meta, row)
+    translation_status_meta(meta, payload)
     el(meta, "link", rel="irel:seeAlso", href=payload["url"], contenttype="text/html")
     for translation in payload.get("translations", []):
         link = el(meta, "link", rel="lcrel:translation", href=translation["url"], residref=translation["id"],
@@ -126,6 +128,7 @@ def present_item(row: Row) -> etree._Element:
     if payload.get("contributor"):
         creator = el(content, "creator", literal="contributor")
         el(creator, "name", payload["contributor"])
+    translation_status_contributor(content, payload)
     el(content, "language", tag=language)
     el(content, "genre", qcode=f"lckind:{payload['kind']}")
     if payload.get("pillar"):
@@ -153,6 +156,30 @@ def present_item(row: Row) -> etree._Element:
         inline = el(content_set, "inlineXML", contenttype="application/xhtml+xml")
         inline.append(xhtml_body(payload["title"], payload.get("content_html") or "", language))
     return item
+
+
+def translation_status_meta(meta: etree._Element, payload: dict[str, Any]) -> None:
+    """A translation's status in the item's own metadata: an editorial note,
+    signals (``lctrans:``), and a link to the item it was translated from."""
+    status = translation_status.translation_of(payload)
+    if status is None:
+        return
+    note = el(meta, "edNote", translation_status.note(payload))
+    note.set(XML_LANG, payload["language"])
+    for code in translation_status.signals(payload):
+        el(meta, "signal", qcode=f"lctrans:{code}")
+    if status.get("source_url"):
+        link = el(meta, "link", rel="lcrel:translatedFrom", href=status["source_url"], residref=status["source_id"],
+                  contenttype="text/html")
+        link.set(XML_LANG, status["source_language"])
+
+
+def translation_status_contributor(content: etree._Element, payload: dict[str, Any]) -> None:
+    """A machine that translated the item is one of its contributors."""
+    status = translation_status.translation_of(payload)
+    if status is not None and status.get("method") in ("machine", "machine-reviewed"):
+        machine = el(content, "contributor", role="lctrans:machine-translation")
+        el(machine, "name", status.get("machine_tool") or "machine translation")
 
 
 def canceled_item(row: Row) -> etree._Element:

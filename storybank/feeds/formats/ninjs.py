@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import translation_status
 from .base import LAOCAI_NS, FeedPage, Row, item_images, item_media, json_document, json_fragment, rfc3339
 from .notices import IPTC_CORRECTION_SIGNAL, correction, correction_label, correction_line, retraction
 
@@ -119,6 +120,7 @@ def item(row: Row) -> dict[str, Any]:
                            "headlines": [{"value": media["title"]}], "renditions": [media_rendition(media)]}
             rights(association, media["licence"], media.get("credit_line", ""))
             associations.append(association)
+    translation_status_fields(data, payload)
     for translation in payload.get("translations", []):
         associations.append({
             "name": f"translation-{translation['language']}", "uri": translation["id"], "type": "text",
@@ -129,7 +131,10 @@ def item(row: Row) -> dict[str, Any]:
         data["associations"] = associations
         if data["type"] == "text":
             data["type"] = "composite"
-    data.update(correction_fields(row))
+    correction_notice = correction_fields(row)
+    if "ednote" in correction_notice and data.get("ednote"):  # a corrected translation: both notes, correction first
+        correction_notice["ednote"] = f"{correction_notice['ednote']}\n{data['ednote']}"
+    data.update(correction_notice)
     return data
 
 
@@ -154,6 +159,27 @@ def retraction_fields(row: Row) -> dict[str, Any]:
     if notice is None:
         return {}
     return {"ednote": notice["notice"], "language": notice["language"]}
+
+
+def translation_status_fields(data: dict[str, Any], payload: dict[str, Any]) -> None:
+    """A translation's status in ninjs's own fields: an editorial note, the
+    source item as an info source (and alternative id), the machine as one."""
+    status = translation_status.translation_of(payload)
+    if status is None:
+        return
+    data["ednote"] = translation_status.note(payload)
+    sources: list[dict[str, Any]] = []
+    if status.get("source_id"):  # empty when the source may not leave the office
+        sources.append({"name": f"{payload['title']} ({status['source_language']})",
+                        "role": f"{LAOCAI_NS}role/translated-from", "literal": status["source_id"],
+                        **({"uri": status["source_url"]} if status.get("source_url") else {})})
+        data["altids"].append({"role": "translation-of", "value": status["source_id"]})
+    if status.get("method") in ("machine", "machine-reviewed"):
+        sources.append({"name": status.get("machine_tool") or "machine translation",
+                        "role": f"{LAOCAI_NS}role/machine-translation"})
+    if sources:
+        data["infosources"] = sources
+    data["altids"] += [{"role": "translation-status", "value": code} for code in translation_status.signals(payload)]
 
 
 def fragment(row: Row) -> str:

@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from storybank.core.i18n import language_choices
 from storybank.core.visibility import is_asset_public
 from storybank.home.sections import locale_sections
 from storybank.public import images, seo
@@ -27,7 +28,9 @@ def page_meta(context: template.Context) -> seo.PageMeta | None:
     request = context.get("request")
     page = context.get("page")
     if page is not None and hasattr(page, "locale"):
-        return seo.page_meta(page, request, context.flatten())
+        meta = seo.page_meta(page, request, context.flatten())
+        meta.switcher = language_choices(page, live_locale_homes(request), request)
+        return meta
     if request is None:
         return None
     match = getattr(request, "resolver_match", None)

@@ -44,28 +44,29 @@ HOME_TEXT = {
     "hmn": ("Zaj dab neeg Lào Cai", "Zaj dab neeg Lào Cai", "Cov duab thiab cov dab neeg ntawm Lào Cai."),
 }
 
+#: The pillars' texts; their headings are the pillars' names (``Pillar``).
 PILLAR_TEXT = {
-    "vi": [("Sa Pa – điểm đến quốc tế", "Núi non, ruộng bậc thang và bản làng đón du khách bốn mùa."),
-           ("Lào Cai – cửa ngõ ASEAN – Trung Quốc", "Cửa khẩu, đường sắt và hành lang kinh tế nối Việt Nam với Vân Nam."),
-           ("Văn hóa các dân tộc vùng biên", "Lễ hội, nghề thủ công, âm nhạc và tiếng nói của hơn 30 dân tộc.")],
-    "en": [("Sa Pa – an international destination", "Mountains, terraces and villages welcome visitors in every season."),
-           ("Lao Cai – the ASEAN–China gateway", "Border gates, railways and the economic corridor linking Vietnam and Yunnan."),
-           ("Ethnic culture of the border region", "Festivals, crafts, music and languages of more than 30 ethnic groups.")],
-    "zh-hans": [("沙坝——国际旅游目的地", "群山、梯田和村寨四季迎客。"),
-                ("老街——东盟—中国门户", "口岸、铁路和经济走廊连接越南与云南。"),
-                ("边境地区民族文化", "三十多个民族的节庆、手工艺、音乐与语言。")],
-    "fr": [("Sa Pa – une destination internationale", "Montagnes, rizières en terrasses et villages accueillent en toute saison."),
-           ("Lào Cai – la porte ASEAN–Chine", "Postes frontières, rail et corridor économique vers le Yunnan."),
-           ("Cultures ethniques de la frontière", "Fêtes, artisanats, musiques et langues de plus de 30 peuples.")],
-    "ko": [("사파 – 국제 관광지", "산과 계단식 논, 마을이 사계절 손님을 맞습니다."),
-           ("라오까이 – 아세안·중국 관문", "국경 관문, 철도, 경제 회랑이 베트남과 윈난을 잇습니다."),
-           ("국경 지역 소수민족 문화", "30여 민족의 축제, 공예, 음악과 언어.")],
-    "ja": [("サパ – 国際的な観光地", "山々と棚田、村が四季を通じて旅人を迎えます。"),
-           ("ラオカイ – ASEANと中国の玄関口", "国境ゲート、鉄道、経済回廊がベトナムと雲南を結びます。"),
-           ("国境地域の民族文化", "30以上の民族の祭り、工芸、音楽、言葉。")],
-    "hmn": [("Sa Pa", "Roob, teb thiab zos tos txais qhua."),
-            ("Lào Cai – qhov rooj mus rau Suav teb", "Kev lag luam hla ciam teb."),
-            ("Kab lis kev cai", "Cov koob tsheej, paj ntaub thiab suab paj nruag.")],
+    "vi": ["Núi non, ruộng bậc thang và bản làng đón du khách bốn mùa.",
+           "Cửa khẩu, đường sắt và hành lang kinh tế nối Việt Nam với Vân Nam.",
+           "Lễ hội, nghề thủ công, âm nhạc và tiếng nói của hơn 30 dân tộc."],
+    "en": ["Mountains, terraces and villages welcome visitors in every season.",
+           "Border gates, railways and the economic corridor linking Vietnam and Yunnan.",
+           "Festivals, crafts, music and languages of more than 30 ethnic groups."],
+    "zh-hans": ["群山、梯田和村寨四季迎客。",
+                "口岸、铁路和经济走廊连接越南与云南。",
+                "三十多个民族的节庆、手工艺、音乐与语言。"],
+    "fr": ["Montagnes, rizières en terrasses et villages accueillent en toute saison.",
+           "Postes frontières, rail et corridor économique vers le Yunnan.",
+           "Fêtes, artisanats, musiques et langues de plus de 30 peuples."],
+    "ko": ["산과 계단식 논, 마을이 사계절 손님을 맞습니다.",
+           "국경 관문, 철도, 경제 회랑이 베트남과 윈난을 잇습니다.",
+           "30여 민족의 축제, 공예, 음악과 언어."],
+    "ja": ["山々と棚田、村が四季を通じて旅人を迎えます。",
+           "国境ゲート、鉄道、経済回廊がベトナムと雲南を結びます。",
+           "30以上の民族の祭り、工芸、音楽、言葉。"],
+    "hmn": ["Roob, teb thiab zos tos txais qhua.",
+            "Kev lag luam hla ciam teb.",
+            "Cov koob tsheej, paj ntaub thiab suab paj nruag."],
 }
 
 INDEX_TITLES = {
@@ -258,8 +259,8 @@ class Command(BaseCommand):
         texts = PILLAR_TEXT.get(code, PILLAR_TEXT["vi"])
         pillars = [("sapa", 0), ("gateway", 6), ("culture", 13)]
         return [
-            {"type": "pillar", "value": {"pillar": pillar, "heading": heading, "text": text, "image": self.images[img].pk}}
-            for (pillar, img), (heading, text) in zip(pillars, texts, strict=True)
+            {"type": "pillar", "value": {"pillar": pillar, "text": text, "image": self.images[img].pk}}
+            for (pillar, img), text in zip(pillars, texts, strict=True)
         ]
 
     def load_index(self, home: HomePage, model: type[Page], slug: str) -> Page:
@@ -278,6 +279,15 @@ class Command(BaseCommand):
                 self.publish(translated)
                 self.count("index page translations")
         return index
+
+    def translated_body(self, item: dict[str, Any], paragraphs: list[str], source_body: Any) -> list[dict[str, Any]]:
+        """A translation's body with the block ids of its source's (as a copy for
+        translation keeps them), so its segments line up with the source's."""
+        blocks = self.body_blocks(item, paragraphs, with_facts=False)
+        for block, source_block in zip(blocks, source_body, strict=False):
+            if block["type"] == source_block.block_type:
+                block["id"] = source_block.id
+        return blocks
 
     def body_blocks(self, item: dict[str, Any], paragraphs: list[str], with_facts: bool) -> list[dict[str, Any]]:
         blocks: list[dict[str, Any]] = [{"type": "paragraph", "value": RichText(f"<p>{paragraphs[0]}</p>").source}]
@@ -325,7 +335,7 @@ class Command(BaseCommand):
 
         def apply(translated: StoryPage, text: tuple, code: str) -> None:
             translated.title, translated.lede, paragraphs = text
-            translated.body = self.body_blocks(item, paragraphs, with_facts=False)
+            translated.body = self.translated_body(item, paragraphs, page.body)
 
         self.translate(page, item, apply)
 
@@ -372,6 +382,6 @@ class Command(BaseCommand):
 
         def apply(translated: CultureEntryPage, text: tuple, code: str) -> None:
             translated.title, translated.lede, paragraphs = text
-            translated.body = self.body_blocks(item, paragraphs, with_facts=False)
+            translated.body = self.translated_body(item, paragraphs, page.body)
 
         self.translate(page, item, apply)
