@@ -15,7 +15,7 @@ from . import test_browser
 from .browser import assert_accessible, keep_local
 
 # The live demo site and Chromium, shared with the site's other browser tests.
-site, browser = test_browser.site, test_browser.browser
+site = test_browser.site  # (browser comes from tests/site/conftest.py)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -11,6 +11,7 @@ from django.test import Client
 from wagtail.models import Page
 
 from storybank.stories.models import StoryPage
+from tests.site.browser import browser  # noqa: F401 (fixture of the browser tests)
 
 #: The demo's users (storybank/governance/demo_content.py).
 PEOPLE = {"editor": "bientap", "translator_en": "dich-en", "translator_zh": "dich-zh", "administrator": "quantri"}

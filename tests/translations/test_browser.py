@@ -30,7 +30,7 @@ from .conftest import PEOPLE, fresh, publish_change, story
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 #: The live demo and Chromium, as the site's browser tests have them.
-site, browser = site_browser_tests.site, site_browser_tests.browser
+site = site_browser_tests.site
 
 SLUG = "fansipan-noc-nha-dong-duong"
 NEW_LEDE = "Ở độ cao 3.143 mét, Fansipan đón hơn một triệu du khách mỗi năm và là biểu tượng của Sa Pa."
