@@ -102,7 +102,7 @@ def metadata_fields(image: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         "Xmp.dc.creator": [image.creator],
         "Xmp.dc.rights": language_alternatives({settings.LANGUAGE_CODE: image.copyright_notice}),
         "Xmp.dc.identifier": permanent_id(image),
-        "Xmp.photoshop.Credit": image.credit,
+        "Xmp.photoshop.Credit": image.credit_name,
         "Xmp.xmpRights.Marked": "False" if image.licence == "cc0-1.0" else "True",
         "Xmp.xmpRights.UsageTerms": language_alternatives({settings.LANGUAGE_CODE: terms}),
     }
@@ -119,9 +119,9 @@ def metadata_fields(image: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         "Iptc.Envelope.CharacterSet": IPTC_UTF8,
         "Iptc.Application2.ObjectName": iim(image.title, 64),
         "Iptc.Application2.Byline": [iim(image.creator, 255)],
-        "Iptc.Application2.Credit": iim(image.credit, 255),
+        "Iptc.Application2.Credit": iim(image.credit_name, 255),
         "Iptc.Application2.Copyright": iim(image.copyright_notice, 128),
-        "Iptc.Application2.Source": iim((image.source_unit.name if image.source_unit_id else image.credit), 255),
+        "Iptc.Application2.Source": iim((image.source_unit.name if image.source_unit_id else image.credit_name), 255),
         "Iptc.Application2.TransmissionReference": iim(permanent_id(image), 32),
         "Iptc.Application2.SpecialInstructions": iim(terms, 256),
     }

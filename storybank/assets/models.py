@@ -143,18 +143,17 @@ class AssetMetadata(NormalizedTextMixin, models.Model):
 
     @property
     def creator(self) -> str:
-        """Who made it, read from the credit: “Ảnh: Nguyễn Văn A / Báo Lào Cai”
-        gives “Nguyễn Văn A” (the label before the colon and the outlet after
-        the slash are not the author)."""
-        label, colon, rest = self.credit.partition(":")
-        named = rest if colon and len(label) <= 20 else self.credit
-        return named.split(" / ", 1)[0].strip() or self.credit.strip()
+        """Who made it, read from the credit: “Nguyễn Văn A / Báo Lào Cai”
+        gives “Nguyễn Văn A” (the outlet after the slash is not the author; a
+        label typed out of habit, “Ảnh:”, is not part of the name either)."""
+        named = self.credit_name
+        return named.split(" / ", 1)[0].strip() or named
 
     @property
     def copyright_notice(self) -> str:
         """“© 2025 Báo Lào Cai”: the outlet after the credit's slash, else the
         source unit, else the creator; the year it was taken (else uploaded)."""
-        _creator, slash, outlet = self.credit.partition(" / ")
+        _creator, slash, outlet = self.credit_name.partition(" / ")
         holder = outlet.strip() if slash else (self.source_unit.name if self.source_unit_id else self.creator)
         when = self.captured_at or getattr(self, "created_at", None)
         return f"© {when.year} {holder}" if when else f"© {holder}"

@@ -125,13 +125,14 @@ def may_download(user: Any, asset: Any, *, today: datetime.date | None = None) -
 
     The public gets public assets; the press also gets ``press-only`` ones;
     people who manage the asset in the admin (its collection's "change" or
-    "choose" permission) get everything they can already see there.
+    "choose" permission) get everything they can already see there, except a
+    retracted asset, which nobody gets.
     """
     reason = withheld_reason(asset, today=today)
     if reason is None:
         return True
-    if not getattr(user, "is_authenticated", False):
-        return False
+    if reason == RETRACTED or not getattr(user, "is_authenticated", False):
+        return False  # a retraction is final: no rendition is made again, not even for the staff
     if reason == PRESS_ONLY and is_press_account(user):
         return True
     return manages_asset(user, asset)

@@ -104,7 +104,7 @@ def image_object(image: LaoCaiImage, request: HttpRequest, canonical: str, conte
         "contentUrl": request.build_absolute_uri(content_url),
         "caption": image.caption_for(get_language()) or image.alt_for(get_language()),
         "creator": {"@type": "Person", "name": image.creator},
-        "creditText": image.credit,
+        "creditText": image.credit_name,
         "copyrightNotice": image.copyright_notice,
         "acquireLicensePage": canonical + "#download",
         "width": image.width,

@@ -17,7 +17,7 @@ from wagtail.models import Locale, Page, Site
 
 from storybank.assets.models import LaoCaiImage
 from storybank.core.i18n import PageTranslation
-from storybank.core.visibility import is_asset_public, may_download
+from storybank.core.visibility import PRESS_ONLY, may_download, withheld_reason
 from storybank.public import images
 from storybank.public import photos as photo_data
 from storybank.public import places as place_data
@@ -148,7 +148,8 @@ def photo_detail(request: HttpRequest, image_id: int) -> HttpResponse:
         raise Http404
     language = get_language()
     caption = image.caption_for(language)
-    public = is_asset_public(image)
+    withheld = withheld_reason(image)
+    public = withheld is None
     meta = view_meta(request, image.title, caption or image.alt_for(language), noindex=not public)
     meta.og_type = "article"
     meta.image = share_image(image, request)
@@ -156,6 +157,7 @@ def photo_detail(request: HttpRequest, image_id: int) -> HttpResponse:
     meta.jsonld = photo_data.image_object(image, request, meta.canonical, web)
     response = render(request, "public/photo_detail.html", {
         "meta": meta, "home": home, "image": image, "caption": caption, "public": public,
+        "press_only": withheld == PRESS_ONLY,
         "picture": images.responsive_img(image, "photo", css_class="photo-picture", loading="eager"),
         "zoom_url": web, "licence_link": photo_data.licence_link(image),
         "ethnic_groups": [group.localized_name for group in image.ethnic_groups.all()],

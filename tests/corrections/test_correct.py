@@ -112,6 +112,22 @@ def test_partners_receive_the_correction_in_every_format(corrected, syndication,
     assert pushed.json["item"]["correction"]["note"] == NOTE_VI
 
 
+def test_a_corrected_translation_is_valid_newsml_with_every_note_before_its_signals(
+        corrected, syndication, as_role, client, newsml_schema):
+    """A translation carries its translation status (a note and signals) and, once corrected, its
+    correction too: NewsML-G2 wants every edNote before any signal, whichever part wrote it."""
+    _story, english = corrected
+    assert correct(as_role("editor"), english, NOTE_EN).status_code == 302
+    key = f"urn:laocai-story:page:{english.pk}"
+    newsml = etree.fromstring(syndication.pull(client, "newsml", since=2))
+    assert newsml_schema.validate(newsml), [e.message for e in newsml_schema.error_log][:5]
+    [meta] = newsml.xpath(f"//n:newsItem[@guid='{key}']/n:itemMeta", namespaces=NAR)
+    names = [etree.QName(child).localname for child in meta]
+    assert "sig:correction" in meta.xpath("n:signal/@qcode", namespaces=NAR)
+    assert NOTE_EN in meta.xpath("string(n:edNote[1])", namespaces=NAR)
+    assert max(i for i, name in enumerate(names) if name == "edNote") < names.index("signal")
+
+
 def test_the_next_ordinary_update_is_no_longer_a_correction_but_keeps_its_history(corrected, syndication):
     story, _english = corrected
     story = fresh(story)

@@ -103,6 +103,7 @@ def present_item(row: Row) -> etree._Element:
     el(meta, "profile", f"laocai-story-{payload['kind']}")
     correction_meta(meta, row)
     translation_status_meta(meta, payload)
+    notes_before_signals(meta)
     el(meta, "link", rel="irel:seeAlso", href=payload["url"], contenttype="text/html")
     for translation in payload.get("translations", []):
         link = el(meta, "link", rel="lcrel:translation", href=translation["url"], residref=translation["id"],
@@ -156,6 +157,16 @@ def present_item(row: Row) -> etree._Element:
         inline = el(content_set, "inlineXML", contenttype="application/xhtml+xml")
         inline.append(xhtml_body(payload["title"], payload.get("content_html") or "", language))
     return item
+
+
+def notes_before_signals(meta: etree._Element) -> None:
+    """itemMeta lists every ``edNote`` before any ``signal`` (the schema's
+    order): a corrected translation has a note and a signal of each kind."""
+    signals = meta.findall(f"{{{NAR}}}signal")
+    if not signals:
+        return
+    for note in meta.findall(f"{{{NAR}}}edNote"):
+        signals[0].addprevious(note)
 
 
 def translation_status_meta(meta: etree._Element, payload: dict[str, Any]) -> None:
