@@ -13,7 +13,7 @@ from wagtail.models import Page
 
 from search.query import SearchQuery
 from search.service import search
-from search.text import words_key
+from search.text import has_cjk, words_key
 from storybank.taxonomy.models import ContributingUnit, EthnicGroup, Place, Topic
 
 pytestmark = pytest.mark.django_db
@@ -49,11 +49,13 @@ def test_every_page_of_the_sitemap_is_found_first_by_its_title(search_backend, c
     assert ("vi", "/vi/san-pham-ocop/", "Sản phẩm OCOP") in pages
     missed = []
     for language, path, title in pages:
-        for typed in {title, words_key(title)}:  # as written, and without diacritics or punctuation
+        # As written, and without diacritics or punctuation; CJK text only as written (its words_key is the
+        # index's bigrams, which nobody types, and Japanese bigrams across kana and kanji exist in no engine).
+        for typed in {title} if has_cjk(title) else {title, words_key(title)}:
             first = hits(typed, locale=(language,), facets=False)[:1]
             if not first or first[0].url != path:
                 missed.append((typed, path, first[0].url if first else None))
-    assert missed == []
+    assert missed == [], missed
 
 
 @pytest.mark.parametrize(

@@ -77,16 +77,17 @@ ANALYZERS = {
         None,
     ),
     "fr": (
-        analyzer("laocai_fr", tokenizer="standard", filter=[french_elision, "lowercase", french_stemmer]),
-        analyzer("laocai_fr_folded", tokenizer="standard", char_filter=[vietnamese_d],
+        analyzer("laocai_fr", tokenizer="standard", char_filter=[apostrophes],
+                 filter=[french_elision, "lowercase", french_stemmer]),
+        analyzer("laocai_fr_folded", tokenizer="standard", char_filter=[apostrophes, vietnamese_d],
                  filter=[french_elision, "lowercase", "asciifolding", french_stemmer]),
         None,
     ),
     "cjk": (
-        analyzer("laocai_cjk", tokenizer="standard", char_filter=[vietnamese_d],
+        analyzer("laocai_cjk", tokenizer="standard", char_filter=[apostrophes, vietnamese_d],
                  filter=["cjk_width", "lowercase", "asciifolding", cjk_bigram_unigrams]),
         None,
-        analyzer("laocai_cjk_search", tokenizer="standard", char_filter=[vietnamese_d],
+        analyzer("laocai_cjk_search", tokenizer="standard", char_filter=[apostrophes, vietnamese_d],
                  filter=["cjk_width", "lowercase", "asciifolding", "cjk_bigram"]),
     ),
     "other": (
