@@ -112,10 +112,17 @@ def redistributable_assets(queryset: QuerySet, *, today: datetime.date | None = 
 # --- who may have an asset's file -----------------------------------------------------------
 
 
+#: The group editors add a journalist to when they approve a press account
+#: (issue 16). Membership is what "approved press account" means everywhere.
+PRESS_GROUP_NAME = "Press"
+
+
 def is_press_account(user: Any) -> bool:
-    """Is ``user`` an approved press account? Press accounts will see
-    ``press-only`` assets (issue 16); until they exist, nobody is one."""
-    return False
+    """Is ``user`` an approved press account (active, in the Press group)?
+    Press accounts see and download ``press-only`` assets."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.groups.filter(name=PRESS_GROUP_NAME).exists()
 
 
 def may_download(user: Any, asset: Any, *, today: datetime.date | None = None) -> bool:
