@@ -166,6 +166,8 @@ else:
 # Immediate by default so a newcomer needs no worker; the database backend
 # (run ``manage.py db_worker``) when TASKS_BACKEND=database, as in compose.
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+#: A task still RUNNING after this long lost its worker; the next worker to start runs it again.
+TASKS_STALE_AFTER_SECONDS = int(os.environ.get("TASKS_STALE_AFTER_SECONDS", "1800"))
 if TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 else:

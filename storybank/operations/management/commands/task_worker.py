@@ -4,7 +4,9 @@ database errors and with a heartbeat for its health check.
 
 It runs django-tasks-db's own worker in batch mode (every ready task, then
 back here), so a locked or restarting database costs a pause with backoff
-instead of the process; SIGTERM/SIGINT let the running task finish."""
+instead of the process, and a task the outage interrupted goes back to the
+queue (``storybank.operations.task_queue``); SIGTERM/SIGINT let the running
+task finish."""
 
 from __future__ import annotations
 
@@ -14,9 +16,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.crypto import get_random_string
-from django_tasks_db.management.commands.db_worker import Worker
 
-from storybank.operations.resilience import keep_running
+from storybank.operations.resilience import TRANSIENT_ERRORS, keep_running
+from storybank.operations.task_queue import ResilientWorker
 
 HEARTBEAT = "task_worker"
 
@@ -29,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--queue-name", default="*", help="Queues to run, comma-separated ('*': all).")
 
     def handle(self, *args: Any, interval: float = 1.0, queue_name: str = "*", **options: Any) -> None:
-        worker = Worker(
+        worker = ResilientWorker(
             queue_names=queue_name.split(","), interval=min(interval, 0.5), batch=True, backend_name="default",
             startup_delay=False, max_tasks=None, worker_id=get_random_string(32), excluded_queue_names=[],
         )
@@ -42,8 +44,19 @@ class Command(BaseCommand):
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, request_stop)
 
+        interrupted = True  # on start: hand back what a dead worker left running
+
         def step() -> bool:
-            worker.run()  # every ready task, then returns (batch mode)
+            nonlocal interrupted
+            try:
+                if interrupted:
+                    worker.hand_back_stale()
+                    worker.hand_back_interrupted()
+                    interrupted = False
+                worker.run()  # every ready task, then returns (batch mode)
+            except TRANSIENT_ERRORS:
+                interrupted = True  # a task may be left claimed: hand it back once the database answers
+                raise
             return False
 
         self.stdout.write(f"Running background tasks ({queue_name}) as {worker.worker_id}; stop with Ctrl+C.")
