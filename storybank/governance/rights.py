@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import Page, ReferenceIndex
 
+from media_pipeline.credited_originals import forget_other_versions
 from storybank.assets.models import LaoCaiImage, MediaAsset
 from storybank.core.signals import Change, announce
 
@@ -119,7 +120,10 @@ def withdraw(asset: LaoCaiImage | MediaAsset) -> RightsWithdrawal | None:
 
 
 def delete_renditions(asset: Any) -> int:
-    """Delete the asset's renditions; their files go once the deletion commits."""
+    """Delete the asset's renditions and credited originals; their files go
+    once the deletion commits."""
+    if isinstance(asset, LaoCaiImage):
+        transaction.on_commit(lambda: forget_other_versions(asset))
     renditions = getattr(asset, "renditions", None)
     if renditions is None:
         return 0

@@ -76,3 +76,28 @@ def test_press_kit_pictures_carry_their_credit(demo, client):
     for name in pictures:
         tags = read_back(archive.read(name))
         assert tags["XMP-photoshop:Credit"] and tags["XMP-dc:Identifier"].startswith("urn:laocai-story:image:")
+
+
+def test_a_downloaded_original_carries_credit_and_rights_and_follows_a_new_credit(photo, client):
+    from django.core.files.storage import default_storage
+
+    from media_pipeline.credited_originals import FOLDER
+
+    response = client.get(reverse("press:original", args=[photo.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    tags = read_back(body(response))
+    assert tags["XMP-photoshop:Credit"] == "Nguyễn Thị Hà / Báo Lào Cai"
+    assert tags["XMP-cc:License"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert tags["IPTC:Caption-Abstract"] == "Ruộng bậc thang Y Tý mùa nước đổ"
+    assert (tags["File:ImageWidth"], tags["File:ImageHeight"]) == (photo.width, photo.height)  # the full master
+    assert not [tag for tag in tags if "GPS" in tag] and "IFD0:Model" not in tags
+    with photo.file.open("rb") as master:
+        assert b"photoshop:Credit" not in master.read()  # the stored master is left as ingested
+
+    photo.credit = "Ảnh: Lò Văn Sơn"
+    photo.save()
+    tags = read_back(body(client.get(reverse("press:original", args=[photo.pk]))))
+    assert tags["XMP-photoshop:Credit"] == "Lò Văn Sơn"
+    assert len(default_storage.listdir(f"{FOLDER}/{photo.pk}")[1]) == 1  # the copy with the old credit is gone
+    copy = f"{FOLDER}/{photo.pk}/" + default_storage.listdir(f"{FOLDER}/{photo.pk}")[1][0]
+    assert client.get(f"/media/{copy}").status_code == 404  # handed out by the press route only
