@@ -15,7 +15,6 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page
 
 from storybank.core.models import content_page_models
 from storybank.core.visibility import PRESS_ONLY, WITHDRAWN_REASONS, is_page_public, may_download, withheld_reason
@@ -107,6 +106,10 @@ def entries(lightbox: Lightbox, viewer: Any) -> list[Entry]:
     return [entry_for(item, viewer) for item in items]
 
 
-def is_gatherable_page(page: Page) -> bool:
-    """Stories, OCOP products and culture entries may be gathered; other pages (home, indexes) may not."""
-    return isinstance(page.specific, tuple(content_page_models()))
+def may_gather(user: Any, kind: str, target: Any) -> bool:
+    """May ``user`` put ``target`` into a lightbox? What they may download, and published stories,
+    OCOP products and culture entries (not home or index pages): nothing whose existence is hidden from them."""
+    if kind == "page":
+        page = target.specific
+        return isinstance(page, tuple(content_page_models())) and is_page_public(page)
+    return may_download(user, target)

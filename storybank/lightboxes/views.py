@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -29,7 +31,7 @@ from storybank.core.visibility import is_press_account
 from storybank.public.views import view_meta
 
 from .archive import NotReady, build_lightbox_zip
-from .entries import entries, is_gatherable_page
+from .entries import entries, may_gather
 from .forms import NEW_LIGHTBOX, AddItemForm, DownloadForm, LightboxNameForm, NoteForm
 from .models import Lightbox, LightboxItem
 
@@ -44,12 +46,22 @@ def press_account_required(view: Any) -> Any:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return sign_in(request)
         if not is_press_account(request.user):
             return message(request, _("Lightboxes are for approved press accounts."), status=403)
         return view(request, *args, **kwargs)
 
     return never_cache(wrapper)
+
+
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """Off to the sign-in page (``LOGIN_URL``), or a page saying to sign in while the site has none."""
+    login_path = urlsplit(resolve_url(settings.LOGIN_URL)).path
+    try:
+        resolve(login_path)
+    except Resolver404:
+        return message(request, _("Sign in with an approved press account to use lightboxes."), status=403)
+    return redirect_to_login(request.get_full_path())
 
 
 def message(request: HttpRequest, text: str, *, status: int, back: str = "") -> HttpResponse:
@@ -170,7 +182,7 @@ def add_item(request: HttpRequest) -> HttpResponse:
         return message(request, errors, status=400, back=safe_next(request, ""))
     kind, object_id = form.cleaned_data["kind"], form.cleaned_data["object_id"]
     target = TARGET_MODELS[kind].objects.filter(pk=object_id).first()
-    if target is None or (kind == "page" and not is_gatherable_page(target)):
+    if target is None or not may_gather(request.user, kind, target):
         return message(request, _("There is nothing with this number to add."), status=404)
     if form.cleaned_data["lightbox"] == NEW_LIGHTBOX:
         lightbox, _created = Lightbox.objects.get_or_create(owner=request.user, name=form.cleaned_data["new_name"])

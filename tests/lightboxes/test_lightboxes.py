@@ -96,13 +96,16 @@ def test_gathering_from_the_photo_page_a_story_and_search_results(client, journa
     assert add(client, "image", 999999, lightbox=str(lightbox.pk)).status_code == 404
     assert add(client, "page", story.get_parent().pk, lightbox=str(lightbox.pk)).status_code == 404  # an index
     assert add(client, "image", terraces.pk, lightbox="new", new_name=" ").status_code == 400
+    hidden = LaoCaiImage.objects.exclude(pk=terraces.pk).first()
+    LaoCaiImage.objects.filter(pk=hidden.pk).update(awaiting_review=True)  # nobody approved it: not to be named
+    assert add(client, "image", hidden.pk, lightbox=str(lightbox.pk)).status_code == 404
     other = Lightbox.objects.create(owner=press_account("someone-else"), name="Theirs")
     refused = add(client, "image", terraces.pk, lightbox=str(other.pk))
     assert refused.status_code == 400 and "Choose one of your lightboxes." in refused.content.decode()
     assert not other.items.exists()
 
 
-def test_only_press_accounts_have_lightboxes_and_only_their_own(client, journalist, terraces):
+def test_only_press_accounts_have_lightboxes_and_only_their_own(client, journalist, terraces, settings):
     theirs = Lightbox.objects.create(owner=press_account("rival"), name="Rival")
     item = LightboxItem.objects.create(lightbox=theirs, image=terraces)
     for url in (f"/en/lightboxes/{theirs.pk}/", f"/en/lightboxes/{theirs.pk}/download/?size=web"):
@@ -111,7 +114,10 @@ def test_only_press_accounts_have_lightboxes_and_only_their_own(client, journali
         assert client.post(f"/en/lightboxes/{theirs.pk}/{url}", {"name": "Mine", "note": "x"}).status_code == 404
     assert Lightbox.objects.get(pk=theirs.pk).name == "Rival" and theirs.items.count() == 1
     client.logout()
-    assert client.get("/en/lightboxes/").status_code == 302  # sent to sign in
+    signed_out = client.get("/en/lightboxes/")  # told to sign in while the site has no sign-in page…
+    assert signed_out.status_code == 403 and "Sign in with an approved press account" in signed_out.content.decode()
+    settings.LOGIN_URL = "/admin/login/"  # …and sent to the one it has
+    assert client.get("/en/lightboxes/")["Location"] == "/admin/login/?next=/en/lightboxes/"
     client.force_login(User.objects.create_user("reader", "reader@example.com", "x"))
     refused = client.get("/en/lightboxes/")
     assert refused.status_code == 403 and "Lightboxes are for approved press accounts." in refused.content.decode()
