@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "storybank.governance",
     "storybank.analytics",
     "storybank.public",
+    "storybank.lightboxes",
     "storybank.operations",
     "search",
     "media_pipeline",

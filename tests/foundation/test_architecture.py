@@ -38,6 +38,7 @@ LAYERS: list[tuple[str, ...]] = [
     PAGE_TYPE_APPS,  # the content page types: stories, OCOP products, culture entries…
     ("storybank.home",),  # the home page shows the content page types
     ("storybank.public", "search", "storybank.feeds"),  # the site, search, partner feeds
+    ("storybank.lightboxes",),  # journalists' lightboxes: on the site's pages, zipped by the media pipeline
     ("storybank.demo",),  # demo content of every app
     ("storybank.urls", "storybank.wsgi"),  # the project's entry points
 ]

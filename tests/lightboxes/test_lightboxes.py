@@ -1,0 +1,211 @@
+"""Lightboxes over HTTP (Django's test client, the demo content, a real database):
+gathering, owner-only editing, the private link, the ZIP and its credits, withdrawn items."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from html import unescape
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from storybank.assets.models import LaoCaiImage, MediaAsset
+from storybank.core.visibility import PRESS_GROUP_NAME, public_pages
+from storybank.lightboxes.models import Lightbox, LightboxItem
+from storybank.stories.models import StoryPage
+from tests.exiftool import read_back
+
+pytestmark = pytest.mark.django_db
+
+TERRACES = "Ruộng bậc thang Y Tý mùa nước đổ"
+PRESS_ONLY = "Băng tuyết Sa Pa"
+
+
+def press_account(username: str) -> User:
+    user = User.objects.create_user(username, f"{username}@example.com", "x")
+    user.groups.add(Group.objects.get_or_create(name=PRESS_GROUP_NAME)[0])
+    return user
+
+
+@pytest.fixture
+def journalist(client, demo):
+    user = press_account("journalist")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def terraces(demo):
+    return LaoCaiImage.objects.get(title=TERRACES)
+
+
+@pytest.fixture
+def story(demo):
+    return public_pages(StoryPage.objects.filter(locale__language_code="en")).order_by("pk").first()
+
+
+def add(client, kind: str, object_id: int, lightbox: str = "new", new_name: str = "", next: str = ""):
+    return client.post("/en/lightboxes/add/", {"kind": kind, "object_id": object_id, "lightbox": lightbox,
+                                               "new_name": new_name, "next": next})
+
+
+def zip_of(response) -> zipfile.ZipFile:
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == "application/zip"
+    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_a_journalist_creates_renames_and_deletes_lightboxes(client, journalist):
+    response = client.post("/vi/lightboxes/", {"name": "Mùa lúa chín"})
+    lightbox = Lightbox.objects.get(owner=journalist)
+    assert response.status_code == 302 and response["Location"] == f"/vi/lightboxes/{lightbox.pk}/"
+    assert lightbox.name == "Mùa lúa chín"
+    again = client.post("/en/lightboxes/", {"name": "Mùa lúa chín"})
+    assert again.status_code == 400 and "You already have a lightbox with this name." in again.content.decode()
+    listing = unescape(client.get("/en/lightboxes/").content.decode())
+    assert f'<a href="/en/lightboxes/{lightbox.pk}/">Mùa lúa chín</a>' in listing and "0 items" in listing
+    assert client.post(f"/en/lightboxes/{lightbox.pk}/rename/", {"name": "Y Tý"}).status_code == 302
+    assert Lightbox.objects.get(pk=lightbox.pk).name == "Y Tý"
+    assert client.post(f"/en/lightboxes/{lightbox.pk}/rename/", {"name": ""}).status_code == 400
+    assert client.post(f"/en/lightboxes/{lightbox.pk}/delete/").status_code == 302
+    assert not Lightbox.objects.filter(pk=lightbox.pk).exists()
+
+
+def test_gathering_from_the_photo_page_a_story_and_search_results(client, journalist, terraces, story):
+    photo_page = f"/en/photos/{terraces.pk}/"
+    html = client.get(photo_page).content.decode()
+    assert 'action="/en/lightboxes/add/"' in html and "Add to lightbox" in html
+    response = add(client, "image", terraces.pk, new_name="Terraces", next=photo_page)
+    assert response.status_code == 302 and response["Location"] == photo_page  # back where the journalist was
+    lightbox = Lightbox.objects.get(owner=journalist, name="Terraces")
+    shown = unescape(client.get(photo_page).content.decode())
+    assert f"“{TERRACES}” added to “Terraces”." in shown and f'<option value="{lightbox.pk}">Terraces</option>' in shown
+    add(client, "image", terraces.pk, lightbox=str(lightbox.pk))  # a second time: still one item
+    assert lightbox.items.count() == 1
+    assert 'action="/en/lightboxes/add/"' in client.get(story.url).content.decode()
+    assert add(client, "page", story.pk, lightbox=str(lightbox.pk)).status_code == 302
+    search = client.get("/en/search/", {"q": "Y Tý", "kind": "image"}).content.decode()
+    assert f'name="object_id" value="{terraces.pk}"' in search
+    assert [item.target for item in lightbox.items.all()] == [terraces, story.page_ptr]
+    # Bad input is a message, not an error page: an unknown item, someone else's lightbox, a missing name.
+    assert add(client, "image", 999999, lightbox=str(lightbox.pk)).status_code == 404
+    assert add(client, "page", story.get_parent().pk, lightbox=str(lightbox.pk)).status_code == 404  # an index
+    assert add(client, "image", terraces.pk, lightbox="new", new_name=" ").status_code == 400
+    hidden = LaoCaiImage.objects.exclude(pk=terraces.pk).first()
+    LaoCaiImage.objects.filter(pk=hidden.pk).update(awaiting_review=True)  # nobody approved it: not to be named
+    assert add(client, "image", hidden.pk, lightbox=str(lightbox.pk)).status_code == 404
+    other = Lightbox.objects.create(owner=press_account("someone-else"), name="Theirs")
+    refused = add(client, "image", terraces.pk, lightbox=str(other.pk))
+    assert refused.status_code == 400 and "Choose one of your lightboxes." in refused.content.decode()
+    assert not other.items.exists()
+
+
+def test_only_press_accounts_have_lightboxes_and_only_their_own(client, journalist, terraces, settings):
+    theirs = Lightbox.objects.create(owner=press_account("rival"), name="Rival")
+    item = LightboxItem.objects.create(lightbox=theirs, image=terraces)
+    for url in (f"/en/lightboxes/{theirs.pk}/", f"/en/lightboxes/{theirs.pk}/download/?size=web"):
+        assert client.get(url).status_code == 404
+    for url in ("rename/", "delete/", "share/", f"items/{item.pk}/remove/", f"items/{item.pk}/note/"):
+        assert client.post(f"/en/lightboxes/{theirs.pk}/{url}", {"name": "Mine", "note": "x"}).status_code == 404
+    assert Lightbox.objects.get(pk=theirs.pk).name == "Rival" and theirs.items.count() == 1
+    client.logout()
+    signed_out = client.get("/en/lightboxes/")  # told to sign in while the site has no sign-in page…
+    assert signed_out.status_code == 403 and "Sign in with an approved press account" in signed_out.content.decode()
+    settings.LOGIN_URL = "/admin/login/"  # …and sent to the one it has
+    assert client.get("/en/lightboxes/")["Location"] == "/admin/login/?next=/en/lightboxes/"
+    client.force_login(User.objects.create_user("reader", "reader@example.com", "x"))
+    refused = client.get("/en/lightboxes/")
+    assert refused.status_code == 403 and "Lightboxes are for approved press accounts." in refused.content.decode()
+    assert "Add to lightbox" not in client.get(f"/en/photos/{terraces.pk}/").content.decode()
+
+
+def test_private_link_is_read_only_serves_press_only_to_the_press_and_can_be_revoked(client, journalist, terraces):
+    press_only = LaoCaiImage.objects.get(title=PRESS_ONLY)
+    lightbox = Lightbox.objects.create(owner=journalist, name="Snow")
+    LightboxItem.objects.create(lightbox=lightbox, image=terraces)
+    LightboxItem.objects.create(lightbox=lightbox, image=press_only)
+    client.post(f"/en/lightboxes/{lightbox.pk}/share/", {"action": "share"})
+    token = Lightbox.objects.get(pk=lightbox.pk).share_token
+    assert len(token) >= 40
+    owner_page = client.get(f"/en/lightboxes/{lightbox.pk}/").content.decode()
+    assert f"/en/lightboxes/shared/{token}/" in owner_page and f"/en/photos/{press_only.pk}/" in owner_page
+
+    client.logout()
+    shared = client.get(f"/en/lightboxes/shared/{token}/")
+    html = unescape(shared.content.decode())
+    assert shared.status_code == 200 and "no-store" in shared["Cache-Control"]
+    assert "csrfmiddlewaretoken" not in html and "Remove" not in html  # read-only
+    assert f'<a href="/en/photos/{terraces.pk}/">{TERRACES}</a>' in html
+    assert "Press only" in html and f"/en/photos/{press_only.pk}/" not in html  # named, never linked or shown
+    assert html.count("<img ") == 1  # the public photo's thumbnail alone
+    names = zip_of(client.get(f"/en/lightboxes/shared/{token}/download/", {"size": "thumbnail"})).namelist()
+    pictures = [name for name in names if name.endswith(".jpg")]  # the press-only photo is not in the link's ZIP
+    assert len(pictures) == 1 and pictures[0].startswith(f"01-lao-cai-{terraces.pk}-")
+
+    client.force_login(journalist)
+    client.post(f"/en/lightboxes/{lightbox.pk}/share/", {"action": "share"})  # a new link ends the old one
+    assert client.get(f"/en/lightboxes/shared/{token}/").status_code == 404
+    client.post(f"/en/lightboxes/{lightbox.pk}/share/", {"action": "revoke"})
+    assert Lightbox.objects.get(pk=lightbox.pk).share_token is None
+    assert client.get(f"/en/lightboxes/shared/{token}/download/?size=web").status_code == 404
+
+
+def test_zip_has_every_file_in_the_size_with_credits_and_leaves_withdrawn_items_out(client, journalist, terraces,
+                                                                                  story):
+    lightbox = Lightbox.objects.create(owner=journalist, name="Assignment")
+    retracted, expired = LaoCaiImage.objects.exclude(pk=terraces.pk).filter(
+        licence="cc-by-4.0", retracted_at__isnull=True, awaiting_review=False)[:2]
+    LaoCaiImage.objects.filter(pk=retracted.pk).update(retracted_at=timezone.now())
+    LaoCaiImage.objects.filter(pk=expired.pk).update(rights_expire_on=timezone.localdate().replace(year=2020))
+    video = MediaAsset(title="Phim: Chợ phiên Bắc Hà", media_kind="video", credit="Đài PT-TH Lào Cai",
+                       licence="cc-by-4.0", file=ContentFile(b"\x00\x00\x00\x18ftypmp42 test", name="cho-phien.mp4"))
+    video.save()
+    for target in ({"image": terraces}, {"image": retracted}, {"page": story}, {"media": video}, {"image": expired}):
+        LightboxItem.objects.create(lightbox=lightbox, **target)
+    LightboxItem.objects.filter(lightbox=lightbox, image=terraces).update(note="Front page, Monday")
+
+    page = unescape(client.get(f"/vi/lightboxes/{lightbox.pk}/").content.decode())
+    assert page.count('data-status="withdrawn"') == 2 and page.count("Đã gỡ") >= 2
+    assert f"/vi/photos/{retracted.pk}/" not in page  # no link, no thumbnail from a withdrawn file
+
+    archive = zip_of(client.get(f"/vi/lightboxes/{lightbox.pk}/download/", {"size": "web", "format": "jpeg"}))
+    names = archive.namelist()
+    assert names == [f"01-lao-cai-{terraces.pk}-" + names[0].split("-", 4)[4], f"03-{story.slug}.txt",
+                     f"04-lao-cai-{video.pk}-phim-cho-phien-bac-ha.mp4", "CREDITS.txt"]
+    assert names[0].endswith("-web.jpg")
+    credits = archive.read("CREDITS.txt").decode()
+    for name in names[:-1]:
+        assert name in credits
+    assert f"Ghi nguồn: {terraces.credit}" in credits and "Ghi nguồn: Đài PT-TH Lào Cai" in credits  # the label in vi
+    assert "Giấy phép: CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)" in credits
+    assert terraces.caption_for("vi") in credits and "Front page, Monday" in credits
+    assert f"/vi/photos/{terraces.pk}/" in credits and story.get_full_url() in credits
+    assert re.search(rf"02\. {re.escape(retracted.title)} \(Đã gỡ\)", credits)
+    assert re.search(rf"05\. {re.escape(expired.title)} \(Đã gỡ\)", credits)
+    assert archive.read(names[2]).startswith(b"\x00\x00\x00\x18ftyp")
+    assert story.title in archive.read(names[1]).decode()
+    tags = read_back(archive.read(names[0]))  # exiftool reads what exiv2 wrote
+    assert tags["XMP-photoshop:Credit"] == terraces.credit == tags["IPTC:Credit"]
+    assert tags["XMP-xmpRights:WebStatement"] == "https://creativecommons.org/licenses/by/4.0/"
+
+
+def test_bad_size_and_an_empty_lightbox_are_explained(client, journalist, terraces):
+    lightbox = Lightbox.objects.create(owner=journalist, name="Empty")
+    empty = client.get(f"/en/lightboxes/{lightbox.pk}/download/", {"size": "web"})
+    assert empty.status_code == 400 and "This lightbox has nothing you may download." in empty.content.decode()
+    LightboxItem.objects.create(lightbox=lightbox, image=terraces)
+    for query in ({"size": "poster"}, {}, {"size": "web", "format": "tiff"}):
+        bad = client.get(f"/en/lightboxes/{lightbox.pk}/download/", query)
+        assert bad.status_code == 400 and "Unknown size or format." in bad.content.decode()
+
+
+def test_an_item_is_exactly_one_thing(journalist, terraces, story):
+    lightbox = Lightbox.objects.create(owner=journalist, name="Rules")
+    for fields in ({}, {"image": terraces, "page": story}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            LightboxItem.objects.create(lightbox=lightbox, **fields)
