@@ -31,6 +31,7 @@ urlpatterns += [path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", media_file,
 urlpatterns += i18n_patterns(
     path("", include("search.urls")),  # the public and journalists' search page
     path("", include("storybank.public.urls")),  # place pages
+    path("", include("storybank.press.urls")),  # journalists' accounts and access requests
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "storybank.feeds",
     "storybank.governance",
     "storybank.analytics",
+    "storybank.press",
     "storybank.public",
     "storybank.operations",
     "search",
@@ -112,6 +113,8 @@ MIDDLEWARE = [
     # Logs exports (press kits, the annual report, admin spreadsheets) as they leave; it needs the
     # resolved URL and the signed-in user. Exports are never cached, so it sits below the cache.
     "storybank.governance.audit.ExportAuditMiddleware",
+    # Records downloads by press accounts (audit and KPI) from the analytics label; needs the signed-in user.
+    "storybank.press.downloads.PressDownloadMiddleware",
 ]
 
 ROOT_URLCONF = "storybank.urls"
