@@ -102,7 +102,7 @@ def test_register_sign_in_approve_and_the_account_gets_press_only_photos(
     prefix = str(application.pk)
     refused = admin_client.post(reverse("press_accounts_applications"),
                                 {"item": prefix, f"{prefix}-decision": "reject", f"{prefix}-answer": ""})
-    assert refused.status_code == 400 and "Say why" in refused.content.decode()
+    assert refused.status_code == 400 and "Hãy nêu lý do" in refused.content.decode()  # the admin speaks Vietnamese
     assert admin_client.post(reverse("press_accounts_applications"), {"item": "nonsense"}).status_code == 404
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
