@@ -195,8 +195,8 @@ def test_a_rejected_request_says_why_and_grants_nothing(
     access_request = AccessRequest.objects.get(requester=asker)
     prefix = str(access_request.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(reverse("press_accounts_access_requests"),
-                          {"item": prefix, f"{prefix}-decision": "reject", f"{prefix}-answer": "Ảnh chỉ dành cho báo chí"})
+        admin_client.post(reverse("press_accounts_access_requests"), {
+            "item": prefix, f"{prefix}-decision": "reject", f"{prefix}-answer": "Ảnh chỉ dành cho báo chí"})
     access_request.refresh_from_db()
     assert access_request.status == Decision.REJECTED and access_request.expires_on is None
     assert "Ảnh chỉ dành cho báo chí" in mail.outbox[-1].body
