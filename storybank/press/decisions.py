@@ -87,7 +87,13 @@ def decide_application(application: PressApplication, editor: Any, approve: bool
 # --- access requests ----------------------------------------------------------------------
 @transaction.atomic
 def request_access(image: LaoCaiImage, user: Any, data: dict[str, Any]) -> AccessRequest:
+    """A new request, and the editors told; the same person asking again while
+    one waits gets that one back (no second email to the editors)."""
     signed_in = getattr(user, "is_authenticated", False)
+    asker = {"requester": user} if signed_in else {"requester__isnull": True, "email": data["email"].strip().lower()}
+    waiting = AccessRequest.objects.filter(image=image, status=Decision.PENDING, **asker).first()
+    if waiting is not None:
+        return waiting
     access_request = AccessRequest.objects.create(
         image=image, requester=user if signed_in else None, reason=data["reason"],
         language=translation.get_language() or "",

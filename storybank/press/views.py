@@ -51,7 +51,6 @@ class SignInView(auth_views.LoginView):
     template_name = "press/sign_in.html"
     authentication_form = ThrottledLoginForm
     redirect_authenticated_user = True
-    next_page = reverse_lazy("press_accounts:room")
 
     def get_default_redirect_url(self) -> str:
         return reverse("press_accounts:room")
