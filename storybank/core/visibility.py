@@ -7,7 +7,7 @@ public (no view restriction on them or an ancestor), past their go-live time
 (embargo) and not expired. Assets must also not have been retracted, have
 been reviewed by an editor, be within their rights period, not miss the
 consent of the people they show, and carry a licence for everyone
-(``press-only`` is for the press alone).
+(``press-only`` is for the press alone, and for whom an editor granted it).
 Every part of the product asks this module rather than writing its own
 filter, so the rule is the same everywhere.
 """
