@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("", include("search.urls")),  # the public and journalists' search page
     path("", include("storybank.public.urls")),  # place pages
     path("", include("storybank.lightboxes.urls")),  # journalists' lightboxes
+    path("", include("storybank.press.urls")),  # journalists' accounts and access requests
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -36,6 +36,7 @@ from .reports import (
 #: Breakdown by "detail" is shown for the figures where it means something.
 DETAIL_TITLES = {
     Metric.DOWNLOAD: gettext_lazy("Downloads by type"),
+    Metric.PRESS_DOWNLOAD: gettext_lazy("Downloads by press accounts by type"),
     Metric.FEED_PULL: gettext_lazy("Feed pulls by feed"),
     Metric.PUSH_DELIVERY: gettext_lazy("Push deliveries by feed"),
 }

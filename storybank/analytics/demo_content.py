@@ -41,7 +41,8 @@ LANGUAGE_SHARE = {"vi": 1.0, "en": 0.4, "zh-hans": 0.2, "fr": 0.14, "ko": 0.12, 
 #: Month multipliers: Tết (Jan–Feb), summer escape, golden terraces (Sep–Oct), snow (Dec).
 SEASON = {1: 1.05, 2: 1.2, 3: 0.9, 4: 0.95, 5: 1.0, 6: 1.15, 7: 1.1, 8: 1.05, 9: 1.3, 10: 1.35, 11: 0.95,
           12: 1.15}
-YEARLY_GROWTH = {Metric.PAGE_VIEW: 1.28, Metric.DOWNLOAD: 1.12, Metric.FEED_PULL: 1.4, Metric.PUSH_DELIVERY: 1.3}
+YEARLY_GROWTH = {Metric.PAGE_VIEW: 1.28, Metric.DOWNLOAD: 1.12, Metric.PRESS_DOWNLOAD: 1.2, Metric.FEED_PULL: 1.4,
+                 Metric.PUSH_DELIVERY: 1.3}
 #: Partner pulls a day at the end of the period (Vietnam.vn polls every 15 minutes).
 FEED_PULLS = {"vietnam-vn": 96.0, "doi-ngoai": 48.0, "bao-chi": 24.0, "sa-pa": 30.0, "van-hoa-hmong": 9.0}
 PUSH_FEEDS = {"vietnam-vn": None, "doi-ngoai": {"en", "zh-hans", "fr", "ko", "ja"}}
@@ -97,6 +98,8 @@ def _sources() -> Iterator[tuple[Hit, float, str]]:
         yield hit, PAGE_VIEWS.get(kind, 5.0) * share * popularity, f"page:{page.pk}"
         if hit.kind != OTHER_PAGE_KIND:
             yield page_hit(page, Metric.DOWNLOAD, detail=DownloadType.PRESS_KIT), 0.25 * share, f"kit:{page.pk}"
+            # Part of those downloads are by press accounts (counted again under their own metric).
+            yield page_hit(page, Metric.PRESS_DOWNLOAD, detail=DownloadType.PRESS_KIT), 0.1 * share, f"pkit:{page.pk}"
             for feed, languages in PUSH_FEEDS.items():
                 if languages is None or hit.locale in languages:
                     yield replace(hit, metric=Metric.PUSH_DELIVERY, detail=feed), 0.12, f"push:{page.pk}"
@@ -104,6 +107,8 @@ def _sources() -> Iterator[tuple[Hit, float, str]]:
         popularity = 0.4 + 1.2 * unit_interval("image", image.pk)
         yield asset_hit(image, detail=DownloadType.RENDITION), 1.6 * popularity, f"image:{image.pk}"
         yield asset_hit(image, detail=DownloadType.ORIGINAL), 0.35 * popularity, f"original:{image.pk}"
+        press = asset_hit(image, Metric.PRESS_DOWNLOAD, detail=DownloadType.RENDITION)
+        yield press, 0.5 * popularity, f"pimg:{image.pk}"
     for slug, pulls in FEED_PULLS.items():  # the feeds app's demo feeds (whichever demo loader runs first)
         yield Hit(Metric.FEED_PULL, detail=slug), pulls, f"feed:{slug}"
 

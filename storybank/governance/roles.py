@@ -15,7 +15,8 @@ permissions to groups).
   published by the sensitive review only), every asset and approving
   contributors' uploads (which wait for them), taxonomy, weekly
   highlights, submitting translations, the withdrawn-assets report, the KPI
-  dashboard and its annual report, retracting pages and assets.
+  dashboard and its annual report, retracting pages and assets, approving
+  press accounts and access requests to restricted photos.
 * Sensitive-content reviewers: the last step of the sensitive review (they
   open and approve items on that step only); approving the retraction of
   items flagged sensitive.
@@ -229,6 +230,7 @@ def setup_governance() -> Report:
         *perms("wagtail_localize.submit_translation"),
         *perms("analytics.view_kpi_dashboard"),
         *retraction_perms("retract_content"),
+        *perms("press_accounts.decide_press_access"),  # approve press accounts and access requests
     ], report)
     set_page_permissions(editors, [(root_page, page_perm(a)) for a in ALL_PAGE_ACTIONS], report)
     set_collection_permissions(editors, every_asset_permission(root_collection), report)

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from functools import wraps
 from typing import Any
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render, resolve_url
-from django.urls import Resolver404, resolve, reverse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -55,12 +53,7 @@ def press_account_required(view: Any) -> Any:
 
 
 def sign_in(request: HttpRequest) -> HttpResponse:
-    """Off to the sign-in page (``LOGIN_URL``), or a page saying to sign in while the site has none."""
-    login_path = urlsplit(resolve_url(settings.LOGIN_URL)).path
-    try:
-        resolve(login_path)
-    except Resolver404:
-        return message(request, _("Sign in with an approved press account to use lightboxes."), status=403)
+    """Off to the journalists' sign-in page (``LOGIN_URL``), back here afterwards."""
     return redirect_to_login(request.get_full_path())
 
 

@@ -3,7 +3,8 @@ and its schema.org ``ImageObject``.
 
 A photo page is shown to whoever may have the picture's files
 (``storybank.core.visibility.may_download``): the public for public images,
-approved press accounts also for ``press-only`` ones. Everything here reads
+approved press accounts (and accounts with a live access grant) also for
+``press-only`` ones; others get the restricted page and its access request form. Everything here reads
 the same rule, so the page never offers a file its download refuses.
 """
 

@@ -18,6 +18,7 @@ from wagtail.models import Locale, Page, Site
 from storybank.assets.models import LaoCaiImage
 from storybank.core.i18n import PageTranslation
 from storybank.core.visibility import PRESS_ONLY, may_download, withheld_reason
+from storybank.press.forms import AccessRequestForm
 from storybank.public import images
 from storybank.public import photos as photo_data
 from storybank.public import places as place_data
@@ -140,12 +141,17 @@ def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def photo_detail(request: HttpRequest, image_id: int) -> HttpResponse:
     """``/<lang>/photos/<id>/``: the picture large, its credit and rights, and the download box.
-    404 for a picture the visitor may not have (press-only to anonymous visitors, withdrawn, awaiting review)."""
+    A press-only picture answers 403 to those who may not have it, with its title and the form that asks
+    the editors for access; 404 for any other picture the visitor may not have (withdrawn, awaiting review)."""
     home = current_home(request)
     image = (LaoCaiImage.objects.select_related("source_unit", "place").prefetch_related("ethnic_groups")
              .filter(pk=image_id).first())
-    if image is None or not may_download(request.user, image):
+    if image is None:
         raise Http404
+    if not may_download(request.user, image):
+        if withheld_reason(image) != PRESS_ONLY:
+            raise Http404
+        return restricted_photo(request, image)
     language = get_language()
     caption = image.caption_for(language)
     withheld = withheld_reason(image)
@@ -168,6 +174,17 @@ def photo_detail(request: HttpRequest, image_id: int) -> HttpResponse:
     })
     if not public:  # a press-only page is for the signed-in journalist alone
         response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def restricted_photo(request: HttpRequest, image: LaoCaiImage) -> HttpResponse:
+    """403: the photo is for approved press accounts; its title and the access request form, nothing of the picture."""
+    meta = view_meta(request, image.title, "", noindex=True)
+    response = render(request, "public/photo_restricted.html", {
+        "meta": meta, "home": current_home(request), "image": image,
+        "form": AccessRequestForm(user=request.user),
+    }, status=403)
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

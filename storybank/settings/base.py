@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "storybank.feeds",
     "storybank.governance",
     "storybank.analytics",
+    "storybank.press",
     "storybank.public",
     "storybank.lightboxes",
     "storybank.operations",
@@ -113,6 +114,8 @@ MIDDLEWARE = [
     # Logs exports (press kits, the annual report, admin spreadsheets) as they leave; it needs the
     # resolved URL and the signed-in user. Exports are never cached, so it sits below the cache.
     "storybank.governance.audit.ExportAuditMiddleware",
+    # Records downloads by press accounts (audit and KPI) from the analytics label; needs the signed-in user.
+    "storybank.press.downloads.PressDownloadMiddleware",
 ]
 
 ROOT_URLCONF = "storybank.urls"
@@ -173,6 +176,9 @@ if TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Journalists sign in on the public site (press accounts); editors use the admin's own login page.
+LOGIN_URL = "press_accounts:sign_in"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

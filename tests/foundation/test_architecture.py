@@ -35,6 +35,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("media_pipeline",),  # ingest, renditions, press downloads
     # roles, workflows, what may be published, rights expiry, audit │ translation status: freshness, method, review
     ("storybank.governance", "storybank.translations"),
+    ("storybank.press",),  # press accounts, access requests to restricted photos, press downloads recorded
     PAGE_TYPE_APPS,  # the content page types: stories, OCOP products, culture entries…
     ("storybank.home",),  # the home page shows the content page types
     ("storybank.public", "search", "storybank.feeds"),  # the site, search, partner feeds

@@ -76,10 +76,13 @@ def test_search_result_opens_the_photo_page_not_the_file(client, terraces):
     assert f'href="/press/images/{terraces.pk}/original/"' not in html
 
 
-def test_press_only_photo_is_not_found_for_anonymous_visitors(client, admin_client, demo):
+def test_press_only_photo_is_forbidden_to_anonymous_visitors_who_may_ask_for_it(client, admin_client, demo):
     press_only = LaoCaiImage.objects.get(title="Băng tuyết Sa Pa")
-    assert client.get(f"/en/photos/{press_only.pk}/").status_code == 404
-    assert client.get(f"/en/photos/{press_only.pk}/", HTTP_ACCEPT="text/html").status_code == 404
+    refused = client.get(f"/en/photos/{press_only.pk}/")
+    assert refused.status_code == 403 and refused["Cache-Control"] == "private, no-store"
+    refused_html = refused.content.decode()
+    assert reverse("press_accounts:request_access", args=[press_only.pk]) in refused_html  # the request form
+    assert f"/press/images/{press_only.pk}/" not in refused_html and 'content="noindex, follow"' in refused_html
     # Who may have its files (here an editor managing the bank) sees the page, unindexed and uncached.
     response = admin_client.get(f"/en/photos/{press_only.pk}/")
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"

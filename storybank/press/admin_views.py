@@ -1,0 +1,98 @@
+"""The editors' queues in the admin (Press accounts › Applications, › Access
+requests): each pending item with its own approve / reject form; the latest
+answers below. Gated by ``press_accounts.decide_press_access`` (Editors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import View
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from . import decisions
+from .forms import AccessDecisionForm, DecisionForm
+from .models import AccessRequest, Decision, PressApplication
+
+DECIDE_PERMISSION = "press_accounts.decide_press_access"
+RECENT_ANSWERS = 20
+
+
+def may_decide(user: Any) -> bool:
+    return user.is_active and user.has_perm(DECIDE_PERMISSION)
+
+
+class DecisionQueueView(WagtailAdminTemplateMixin, View):
+    """Pending items of ``model``, each answered with ``form_class`` by :meth:`decide`."""
+
+    template_name = "press/admin/queue.html"
+    header_icon = "user"
+    model: type[models.Model]
+    form_class: type[DecisionForm] = DecisionForm
+    related: tuple[str, ...] = ()
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not may_decide(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def items(self, status_filter: dict[str, Any]) -> Any:
+        return self.model.objects.filter(**status_filter).select_related(*self.related, "decided_by")
+
+    def render(self, bound: dict[int, DecisionForm] | None = None, status: int = 200) -> TemplateResponse:
+        bound = bound or {}
+        pending = [(item, bound.get(item.pk) or self.form_class(prefix=str(item.pk)))
+                   for item in self.items({"status": Decision.PENDING}).order_by("created_at")]
+        answered = self.items({"status__in": [Decision.APPROVED, Decision.REJECTED]}).order_by("-decided_at")
+        context = self.get_context_data(pending=pending, answered=answered[:RECENT_ANSWERS], kind=self.kind)
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render()
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.POST.get("item", "")
+        item = get_object_or_404(self.model, pk=int(chosen) if chosen.isdigit() else 0, status=Decision.PENDING)
+        form = self.form_class(request.POST, prefix=str(item.pk))
+        if not form.is_valid():
+            return self.render({item.pk: form}, status=400)
+        approve = form.cleaned_data["decision"] == "approve"
+        self.decide(item, approve, form.cleaned_data)
+        messages.success(request, _("Approved: %(item)s") % {"item": item} if approve
+                         else _("Rejected: %(item)s") % {"item": item})
+        return HttpResponseRedirect(request.path)
+
+
+class ApplicationsView(DecisionQueueView):
+    page_title = gettext_lazy("Press account applications")
+    model = PressApplication
+    related = ("user",)
+    kind = "application"
+
+    def decide(self, item: PressApplication, approve: bool, data: dict[str, Any]) -> None:
+        decisions.decide_application(item, self.request.user, approve, data.get("answer", ""))
+
+
+class AccessRequestsView(DecisionQueueView):
+    page_title = gettext_lazy("Requests for restricted photos")
+    header_icon = "image"
+    model = AccessRequest
+    form_class = AccessDecisionForm
+    related = ("image", "requester")
+    kind = "access"
+
+    def decide(self, item: AccessRequest, approve: bool, data: dict[str, Any]) -> None:
+        decisions.decide_access(item, self.request.user, approve, data.get("answer", ""), data.get("expires_on"))
+
+
+def pending_count(model: type[models.Model]) -> int:
+    return model.objects.filter(status=Decision.PENDING).count()
+
+

@@ -1,0 +1,80 @@
+"""Downloads by press accounts: written to the audit trail (Reports › Site
+history, against the image; press kits are audited as exports already) and counted as the KPI
+``Metric.PRESS_DOWNLOAD``.
+
+The download views already label their responses for the analytics
+(``X-LaoCai-Count``, metric ``download``); :class:`PressDownloadMiddleware`
+reads that label on the way out, so media_pipeline knows nothing of press
+accounts and nothing is counted that was not served.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.log_actions import LogFormatter, log
+
+from storybank.analytics.models import Metric
+from storybank.analytics.recording import COUNT_HEADER, Hit, count_safely
+from storybank.assets.models import LaoCaiImage
+from storybank.core.visibility import is_press_account
+
+logger = logging.getLogger(__name__)
+
+PRESS_DOWNLOAD_ACTION = "storybank.press_download"
+
+
+class PressDownloadFormatter(LogFormatter):
+    label = gettext_lazy("Press download")
+
+    def format_message(self, log_entry: Any) -> str:
+        data = log_entry.data or {}
+        return _("Downloaded by a press account: %(what)s (%(address)s)") % {
+            "what": data.get("what", ""), "address": data.get("path", "")}
+
+
+def register_actions(actions: Any) -> None:
+    """``register_log_actions`` hook."""
+    actions.register_action(PRESS_DOWNLOAD_ACTION)(PressDownloadFormatter)
+
+
+def downloaded_image(request: HttpRequest) -> LaoCaiImage | None:
+    """The image a download route served, from its URL. (A press kit is
+    already audited as an export by ``governance.audit``.)"""
+    match = getattr(request, "resolver_match", None)
+    if match is None or "image_id" not in match.kwargs:
+        return None
+    return LaoCaiImage.objects.filter(pk=match.kwargs["image_id"]).first()
+
+
+def record_press_download(request: HttpRequest, response: HttpResponse, hit: Hit) -> None:
+    user = request.user
+    count_safely(replace(hit, metric=Metric.PRESS_DOWNLOAD))
+    image = downloaded_image(request)
+    if image is not None:
+        log(instance=image, action=PRESS_DOWNLOAD_ACTION, user=user,
+            data={"what": image.title, "type": hit.detail, "path": request.get_full_path()})
+
+
+class PressDownloadMiddleware:
+    """Below the session and authentication middleware: it needs the user."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        label = response.headers.get(COUNT_HEADER) if request.method == "GET" else None
+        if label and 200 <= response.status_code < 400:
+            try:
+                hit = Hit.from_header(label)
+                if hit.metric == Metric.DOWNLOAD and is_press_account(getattr(request, "user", None)):
+                    record_press_download(request, response, hit)
+            except Exception:  # recording must never break a download
+                logger.exception("Could not record a press download of %s", request.path)
+        return response

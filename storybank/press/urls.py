@@ -1,0 +1,16 @@
+"""Journalists' accounts, inside the language prefix: ``/vi/press-accounts/register/``…"""
+
+from django.urls import path
+
+from . import views
+
+app_name = "press_accounts"
+
+urlpatterns = [
+    path("press-accounts/", views.room, name="room"),
+    path("press-accounts/register/", views.register, name="register"),
+    path("press-accounts/sign-in/", views.SignInView.as_view(), name="sign_in"),
+    path("press-accounts/sign-out/", views.SignOutView.as_view(), name="sign_out"),
+    path("press-accounts/claim/<str:token>/", views.claim, name="claim"),
+    path("photos/<int:image_id>/request-access/", views.request_access, name="request_access"),
+]
