@@ -26,7 +26,7 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
@@ -444,7 +444,15 @@ def _mark(text: str, spans: list[tuple[int, int]]) -> SafeString:
 def snippet(parsed: ParsedQuery, *texts: str, length: int = 220) -> SafeString:
     """An HTML-safe excerpt of ``texts`` around the best matches, each match
     in ``<mark>``. Without matches, the beginning of the first text."""
-    matcher = _matcher_for(parsed)
+    return _snippet(_matcher_for(parsed), *texts, length=length)
+
+
+def highlighter(parsed: ParsedQuery) -> Callable[..., SafeString]:
+    """:func:`snippet` for the result cards of one query: its matcher is looked up once, not once per card."""
+    return functools.partial(_snippet, _matcher_for(parsed))
+
+
+def _snippet(matcher: _Matcher, *texts: str, length: int = 220) -> SafeString:
     candidates = [clean(text[:SNIPPET_SCAN_LENGTH]).strip() for text in texts if text and text.strip()]
     if not candidates:
         return mark_safe("")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ from django.utils import timezone
 from search.documents import IndexEntry
 from search.models import FacetFields, SearchChange, SearchDocument, SearchFacetValue, SearchIndexState, SearchText
 from search.query import SearchHit, SearchQuery
-from search.text import cjk_chars, index_text, snippet
+from search.text import cjk_chars, highlighter, index_text
 
 DOC = "search_searchdocument"
 TEXT = "search_searchtext"
@@ -216,7 +216,8 @@ def hits(page: Sequence[tuple[int, float]], query: SearchQuery, cursor: Any) -> 
     """Result cards of ``page`` ((document id, score) in order), read fresh:
     a document deleted since it was matched is left out."""
     stored = _stored_fields([doc_id for doc_id, _score in page], cursor)
-    return [_hit(stored[doc_id], score, query) for doc_id, score in page if doc_id in stored]
+    highlight = highlighter(query.parsed)
+    return [_hit(stored[doc_id], score, highlight) for doc_id, score in page if doc_id in stored]
 
 
 def _stored_fields(ids: list[int], cursor: Any) -> dict[int, dict[str, Any]]:
@@ -230,11 +231,11 @@ def _stored_fields(ids: list[int], cursor: Any) -> dict[int, dict[str, Any]]:
     return {row[0]: dict(zip(HIT_COLUMN_NAMES, row, strict=True)) for row in cursor.fetchall()}
 
 
-def _hit(values: dict[str, Any], score: float, query: SearchQuery) -> SearchHit:
+def _hit(values: dict[str, Any], score: float, highlight: Callable[..., str]) -> SearchHit:
     return SearchHit(
         object_type=values["object_type"], object_id=values["object_id"], locale=values["locale"],
         kind=values["kind"], title=values["title"], url=values["url"],
-        snippet=str(snippet(query.parsed, values["summary"], values["body"])),
+        snippet=str(highlight(values["summary"], values["body"])),
         thumbnail_url=values["thumbnail_url"], credit=values["credit"], licence=values["licence"],
         date=as_datetime(values["date"]), pillar=values["pillar"],
         ethnic_groups=tuple(values["ethnic_groups"].split()), places=tuple(values["places"].split()),
