@@ -240,6 +240,8 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="PostgreSQL URL of a benchmark-only database")
     parser.add_argument("--keep", metavar="DIR", default="", help="keep the SQLite file in DIR (re-used if present)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--parts", action="store_true",
+                        help="only print where each shape's CPU time goes (write state, tantivy, cards, snippets…)")
     parser.add_argument("--engine", choices=["embedded", "opensearch", "elasticsearch"], default="embedded",
                         help="also index into this cluster and compare (default: embedded only)")
     parser.add_argument("--opensearch-url", default=os.environ.get("OPENSEARCH_URL") or "http://127.0.0.1:9200")
@@ -309,6 +311,9 @@ def main() -> None:
     from django.conf import settings
 
     settings.SEARCH_FACET_CACHE_SECONDS = 0
+    if args.parts:
+        break_down(args.repeat)
+        return
     compare_with_reference(backend, reference, args.repeat)
 
     print(f"Load average before the queries: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
@@ -446,6 +451,72 @@ def compare_with_reference(backend, reference: TantivyReference, repeat: int) ->
     print(f"Totals and facet counts agree on {agreed} of {len(QUERY_SHAPES)} shapes. Ratio p50: median "
           f"{statistics.median(ratios):.2f}, worst {max(ratios):.2f}; CPU: median {statistics.median(cpu_ratios):.2f}, "
           f"worst {max(cpu_ratios):.2f}.")
+
+
+#: The parts of a search the breakdown times: (module, function, column).
+PARTS = (
+    ("search.backends.embedded.store", "read_state", "state"),
+    ("search.backends.embedded", "Plan", "query"),
+    ("search.backends.embedded.index", "answer", "tantivy"),
+    ("search.backends.embedded.store", "_stored_fields", "cards"),
+    ("search.text", "_snippet", "snippets"),
+    ("search.service", "exact_titles_first", "titles"),
+    ("search.service", "label_facets", "labels"),
+)
+
+
+def break_down(repeat: int) -> None:
+    """Where each shape's CPU time goes (median of ``repeat`` runs, in ms):
+    the write-state check, building the tantivy query, tantivy's answer
+    (top results, total, facets), the result cards' fields from the database,
+    their snippets, the exact-title check, the facets' labels, and the rest."""
+    import importlib
+
+    from search.query import SearchQuery
+    from search.service import search
+
+    spent: dict[str, float] = {}
+
+    def timed(function, column):
+        def run(*args, **kwargs):
+            started = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[column] = spent.get(column, 0.0) + time.process_time() - started
+        return run
+
+    originals = [(importlib.import_module(module), name) for module, name, _column in PARTS]
+    originals = [(module, name, getattr(module, name)) for module, name in originals]
+    columns = [column for _module, _name, column in PARTS] + ["rest", "total"]
+    print(f"\nWhere the CPU time goes (ms, median of {repeat} runs, facet cache off)")
+    print(f"{'shape':36} " + " ".join(f"{column:>8}" for column in columns))
+    per_shape: dict[str, list[float]] = {column: [] for column in columns}
+    try:
+        for (module, name, original), (_module, _name, column) in zip(originals, PARTS, strict=True):
+            setattr(module, name, timed(original, column))
+        for label, params in QUERY_SHAPES:
+            query = SearchQuery(**params)
+            search(query)
+            runs: dict[str, list[float]] = {column: [] for column in columns}
+            for _ in range(repeat):
+                spent.clear()
+                started = time.process_time()
+                search(query)
+                total = time.process_time() - started
+                for column in columns[:-2]:
+                    runs[column].append(spent.get(column, 0.0) * 1000)
+                runs["rest"].append((total - sum(spent.values())) * 1000)
+                runs["total"].append(total * 1000)
+            medians = {column: statistics.median(values) for column, values in runs.items()}
+            for column in columns:
+                per_shape[column].append(medians[column])
+            print(f"{label[:36]:36} " + " ".join(f"{medians[column]:>8.2f}" for column in columns))
+    finally:
+        for module, name, original in originals:
+            setattr(module, name, original)
+    print(f"{'median of the shapes':36} " + " ".join(f"{statistics.median(per_shape[column]):>8.2f}"
+                                                     for column in columns))
 
 
 def nonzero(facets: dict) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -30,13 +30,14 @@ from search.query import (
     SearchQuery,
     SearchResults,
 )
-from search.text import words_key
+from search.text import spelled_as, words_key
 from storybank.core.choices import ContentKind, Licence, Pillar
 from storybank.taxonomy.models import EthnicGroup, Place
 
 #: How long facet labels of taxonomy terms are cached (a rename forgets them at once: ``forget_labels``).
 LABEL_CACHE_SECONDS = 300
 LABELLED_TERMS = (EthnicGroup, Place)
+TERM_FACETS = dict(zip(("ethnic_group", "place"), LABELLED_TERMS, strict=True))
 #: Most values a facet lists (the selected ones are always listed).
 FACET_SIZE = 30
 
@@ -67,7 +68,7 @@ def exact_titles_first(hits: list[SearchHit], query: SearchQuery) -> list[Search
     if query.page != 1 or query.effective_sort != "relevance" or not query.text:
         return hits
     typed = words_key(query.text).replace(" ", "")
-    exact = [hit for hit in hits if words_key(hit.title).replace(" ", "") == typed]
+    exact = [hit for hit in hits if spelled_as(hit.title, typed)]
     if not exact:
         return hits
     exact.sort(key=lambda hit: hit.object_type not in ("page", "place"))  # stable: the backend's order otherwise
@@ -111,34 +112,31 @@ def sync_many(keys: Iterable[ObjectKey]) -> None:
 
 # --- facets for people ----------------------------------------------------------------
 def label_facets(counts: FacetCounts, query: SearchQuery) -> tuple[Facet, ...]:
-    all_values: FacetCounts = {}
-    for name in FACETS:
-        all_values[name] = dict(counts.get(name, {}))
-        for value in getattr(query, name):
-            all_values[name].setdefault(str(value), 0)
-    labels = _facet_value_labels(all_values)
+    """Counts as people read them: labelled in the active language, in each facet's order, the selected
+    values always listed. Every search shows them: what is fixed in code is looked up once per language."""
+    language = get_language() or settings.LANGUAGE_CODE
+    facet_names, fixed = _facet_names(language), _fixed_labels(language)
     facets = []
     for name in FACETS:
+        values = dict(counts.get(name, {}))
+        for value in getattr(query, name):
+            values.setdefault(str(value), 0)
         selected = {str(value) for value in getattr(query, name)}
-        values = all_values[name]
+        labels = _term_labels(name, values) if name in TERM_FACETS else fixed.get(name, {})
         ordered = sorted(values.items(), key=_facet_order(name))
         shown = [item for item in ordered if item[1] > 0][:FACET_SIZE]
         shown += [item for item in ordered if item[0] in selected and item not in shown]
-        facets.append(
-            Facet(
-                name=name,
-                label=str(FACET_LABELS[name]),
-                values=tuple(
-                    FacetValue(value=value, label=labels.get(name, {}).get(value, value), count=count,
-                               selected=value in selected)
-                    for value, count in shown
-                ),
-            )
-        )
+        facets.append(Facet(
+            name=name,
+            label=facet_names[name],
+            values=tuple(FacetValue(value, labels.get(value, value), count, value in selected)
+                         for value, count in shown),
+        ))
     return tuple(facets)
 
 
-def _facet_order(name: str):
+@functools.lru_cache(maxsize=16)
+def _facet_order(name: str) -> Callable[[tuple[str, int]], Any]:
     if name == "year":
         return lambda item: (-int(item[0]) if item[0].isdigit() else 0)
     if name in ("kind", "locale", "pillar", "licence"):
@@ -156,13 +154,15 @@ def _fixed_values(name: str) -> list[str]:
     }[name]
 
 
-def _facet_value_labels(counts: FacetCounts) -> dict[str, dict[str, str]]:
-    labels = {name: dict(values) for name, values in _fixed_labels(get_language() or settings.LANGUAGE_CODE).items()}
-    for name, model in zip(("ethnic_group", "place"), LABELLED_TERMS, strict=True):
-        slugs = list(counts.get(name, {}))
-        if slugs:
-            labels[name] = _taxonomy_labels(model, slugs)
-    return labels
+def _term_labels(name: str, values: dict[str, int]) -> dict[str, str]:
+    """Names of the taxonomy terms among ``values`` (none asked when there are none)."""
+    return _taxonomy_labels(TERM_FACETS[name], list(values)) if values else {}
+
+
+@functools.lru_cache(maxsize=32)
+def _facet_names(language: str) -> dict[str, str]:
+    """The facets' own names in ``language`` (they change only with a deployment)."""
+    return {name: str(label) for name, label in FACET_LABELS.items()}
 
 
 @functools.lru_cache(maxsize=32)

@@ -21,11 +21,12 @@ its own expression from those, quoting every token.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
@@ -112,16 +113,32 @@ def cjk_bigrams(run: str) -> list[str]:
 
 def tokens(text: str) -> list[str]:
     """Exact tokens of ``text`` in order (what is indexed for phrases and ranking)."""
-    found: list[str] = []
+    return list(_iter_tokens(text))
+
+
+def _iter_tokens(text: str) -> Iterator[str]:
     for match in _WORD_RE.finditer(clean(text)):
-        found.extend(_word_tokens(match.group()))
-    return found
+        yield from _word_tokens(match.group())
 
 
 def words_key(text: str) -> str:
     """The words of ``text`` without case, diacritics or punctuation:
     ``words_key("Chinh phục Fansipan – nóc nhà") == "chinh phuc fansipan noc nha"``."""
     return " ".join(fold(token) for token in tokens(text))
+
+
+def spelled_as(text: str, key: str) -> bool:
+    """Is ``words_key(text)`` without its spaces ``key``? The same answer as
+    comparing them, but it stops at the first word that differs: most result
+    titles differ in their first word, so the check of a page's 20 titles costs
+    a few words, not every word of every title."""
+    position = 0
+    for token in _iter_tokens(text):
+        folded = fold(token).replace(" ", "")
+        if not key.startswith(folded, position):
+            return False
+        position += len(folded)
+    return position == len(key)
 
 
 def index_text(*texts: str) -> str:
@@ -427,7 +444,15 @@ def _mark(text: str, spans: list[tuple[int, int]]) -> SafeString:
 def snippet(parsed: ParsedQuery, *texts: str, length: int = 220) -> SafeString:
     """An HTML-safe excerpt of ``texts`` around the best matches, each match
     in ``<mark>``. Without matches, the beginning of the first text."""
-    matcher = _matcher_for(parsed)
+    return _snippet(_matcher_for(parsed), *texts, length=length)
+
+
+def highlighter(parsed: ParsedQuery) -> Callable[..., SafeString]:
+    """:func:`snippet` for the result cards of one query: its matcher is looked up once, not once per card."""
+    return functools.partial(_snippet, _matcher_for(parsed))
+
+
+def _snippet(matcher: _Matcher, *texts: str, length: int = 220) -> SafeString:
     candidates = [clean(text[:SNIPPET_SCAN_LENGTH]).strip() for text in texts if text and text.strip()]
     if not candidates:
         return mark_safe("")
@@ -456,8 +481,9 @@ def _best_window(text: str, spans: list[tuple[int, int]], length: int) -> tuple[
     """Start of the ``length``-character window holding the most matches,
     moved back to a word boundary, and how many matches it holds."""
     best_start, best_count = 0, 0
+    ends = [end for _start, end in spans]  # merged spans: their ends ascend too
     for index, (start, _end) in enumerate(spans):
-        count = sum(1 for other_start, other_end in spans[index:] if other_end <= start + length)
+        count = bisect.bisect_right(ends, start + length, index) - index
         if count > best_count:
             best_start, best_count = start, count
     if best_start + length >= len(text):

@@ -9,6 +9,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import translation
 from wagtail.models import Page
 
 from search.query import SearchQuery
@@ -79,10 +80,15 @@ def test_a_renamed_term_is_found_by_its_new_name_at_once(search_backend, index_n
     assert showing
     old_name = term.name
     assert not hits(f'"{new_name}"', include_unpublished=True)
+    facet = {Place: "place", EthnicGroup: "ethnic_group"}.get(model)
+    if facet:  # its facet value is labelled with its name, cached for every search
+        assert facet_label(facet, term.slug) == old_name
 
     term.name = new_name
     term.save()
     index_now()
+    if facet:  # ... and with the new name from the next search on
+        assert facet_label(facet, term.slug) == new_name
     found = {(hit.object_type, hit.object_id) for hit in hits(f'"{new_name}"', include_unpublished=True,
                                                               per_page=100)}
     # Every Vietnamese item showing it, and items of languages without their own name for it.
@@ -90,6 +96,13 @@ def test_a_renamed_term_is_found_by_its_new_name_at_once(search_backend, index_n
     if model is Place:  # the place's own page answers to the new name only
         assert hits(new_name, kind=("place",), locale=("vi",))[0].title == new_name
         assert [hit for hit in hits(f'"{old_name}"', kind=("place",), locale=("vi",)) if hit.title == old_name] == []
+
+
+def facet_label(facet: str, slug: str) -> str:
+    """The label of the value ``slug`` of ``facet`` on a Vietnamese search filtered by it (so it is listed)."""
+    with translation.override("vi"):
+        values = search(SearchQuery(**{facet: (slug,)})).facet(facet).values
+    return next(value.label for value in values if value.value == slug)
 
 
 def test_sapa_written_as_one_word_or_two(search_backend):

@@ -16,7 +16,9 @@ from search.text import (
     number_forms,
     parse_query,
     snippet,
+    spelled_as,
     tokens,
+    words_key,
 )
 
 
@@ -128,5 +130,23 @@ def test_snippets_cut_a_window_around_the_best_match():
     assert "<mark>Rượu</mark> <mark>ngô</mark>" in html and len(html) < 220
 
 
+def test_snippets_prefer_the_window_with_the_most_matches():
+    text = "Rượu ngô mở đầu. " + "chữ " * 100 + "rượu và ngô, rượu ngô nữa. " + "kết " * 100
+    html = snippet(parse_query("rượu ngô"), text, length=120)
+    assert html.startswith("…") and html.count("<mark>") == 4  # the later window holds four matches, the first two
+
+
 def test_snippet_without_matches_is_the_beginning_of_the_text():
     assert snippet(parse_query(""), "Một câu ngắn.") == "Một câu ngắn."
+
+
+TITLES = ["Chinh phục Fansipan – nóc nhà Đông Dương", "Rượu ngô Bắc Hà", "H'Mông", "番西邦峰 Fansipan", "Sa Pa",
+          "sa-pa!", "Y Tý", "Lào Cai 2026", "", "…", "ﬁre ①", "İstanbul"]
+
+
+@pytest.mark.parametrize("title", TITLES)
+def test_spelled_as_answers_as_comparing_words_keys(title):
+    """``spelled_as`` (the exact-title check of every result page) stops early, with the full comparison's answers."""
+    for typed in [*TITLES, "sapa", "sapa!", "rượu ngô bắc", "ruoungobacha", "ruoungobachaa", "h'mong", "hmong"]:
+        key = words_key(typed).replace(" ", "")
+        assert spelled_as(title, key) == (words_key(title).replace(" ", "") == key), (title, typed)

@@ -20,6 +20,7 @@ history or far behind, the SQL engine answers while it is rebuilt.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import heapq
 import logging
@@ -211,7 +212,14 @@ def index_path() -> Path:
     """``SEARCH_INDEX_DIR/<database>``: one index per database, so test runs
     and benchmark databases never share one."""
     database = connection.settings_dict
-    identity = f"{connection.vendor}|{database.get('HOST')}|{database.get('PORT')}|{database['NAME']}"
-    label = Path(str(database["NAME"])).stem[:40] or "default"
+    return _index_path(connection.vendor, database.get("HOST"), database.get("PORT"), str(database["NAME"]),
+                       str(settings.SEARCH_INDEX_DIR))
+
+
+@functools.lru_cache(maxsize=16)
+def _index_path(vendor: str, host: Any, port: Any, name: str, index_dir: str) -> Path:
+    """Asked on every search: the digest is worked out once per database."""
+    identity = f"{vendor}|{host}|{port}|{name}"
+    label = Path(name).stem[:40] or "default"
     digest = hashlib.sha1(identity.encode()).hexdigest()[:10]
-    return Path(settings.SEARCH_INDEX_DIR) / f"{connection.vendor}-{label}-{digest}"
+    return Path(index_dir) / f"{vendor}-{label}-{digest}"

@@ -251,7 +251,9 @@ def answer(searcher: tantivy.Searcher, plan: Plan, *, first: int, limit: int) ->
     facets: FacetCounts = {}
     if query.facets:
         unfiltered = [name for name in FACETS if name not in active]
-        if unfiltered:
+        if unfiltered and not found.hits and not first:  # nothing matches: nothing to count
+            facets.update({name: {} for name in unfiltered})
+        elif unfiltered:
             facets.update(_count(searcher, main, unfiltered))
         for name in active:
             facets.update(_count(searcher, plan.filtered(skip=name), [name]))

@@ -15,17 +15,16 @@ from __future__ import annotations
 import datetime
 import itertools
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from search.documents import IndexEntry
 from search.models import FacetFields, SearchChange, SearchDocument, SearchFacetValue, SearchIndexState, SearchText
 from search.query import SearchHit, SearchQuery
-from search.text import cjk_chars, index_text, snippet
+from search.text import cjk_chars, highlighter, index_text
 
 DOC = "search_searchdocument"
 TEXT = "search_searchtext"
@@ -38,7 +37,6 @@ HIT_COLUMNS = (
     "d.ethnic_groups", "d.places", "t.title", "t.url", "t.thumbnail_url", "t.credit", "t.rights_expire_on",
     "t.status", "t.summary", "t.body",
 )
-HIT_COLUMN_NAMES = tuple(column.split(".")[1] for column in HIT_COLUMNS)
 #: What the tantivy index is built from (see ``index.IndexRow``).
 INDEX_COLUMNS = (
     "d.id", "d.kind", "d.locale", "d.pillar", "d.licence", "d.year", "d.date", "d.is_public", "d.public_from",
@@ -216,10 +214,12 @@ def hits(page: Sequence[tuple[int, float]], query: SearchQuery, cursor: Any) -> 
     """Result cards of ``page`` ((document id, score) in order), read fresh:
     a document deleted since it was matched is left out."""
     stored = _stored_fields([doc_id for doc_id, _score in page], cursor)
-    return [_hit(stored[doc_id], score, query) for doc_id, score in page if doc_id in stored]
+    highlight = highlighter(query.parsed)
+    return [_hit(stored[doc_id], score, highlight) for doc_id, score in page if doc_id in stored]
 
 
-def _stored_fields(ids: list[int], cursor: Any) -> dict[int, dict[str, Any]]:
+def _stored_fields(ids: list[int], cursor: Any) -> dict[int, tuple]:
+    """Rows of ``HIT_COLUMNS`` by document id (one query for the whole page)."""
     if not ids:
         return {}
     columns = ", ".join(HIT_COLUMNS)
@@ -227,18 +227,18 @@ def _stored_fields(ids: list[int], cursor: Any) -> dict[int, dict[str, Any]]:
         f"SELECT {columns} FROM {DOC} d JOIN {TEXT} t ON t.document_id = d.id WHERE d.id IN ({placeholders(ids)})",
         ids,
     )
-    return {row[0]: dict(zip(HIT_COLUMN_NAMES, row, strict=True)) for row in cursor.fetchall()}
+    return {row[0]: row for row in cursor.fetchall()}
 
 
-def _hit(values: dict[str, Any], score: float, query: SearchQuery) -> SearchHit:
+def _hit(row: tuple, score: float, highlight: Callable[..., str]) -> SearchHit:
+    (_doc_id, object_type, object_id, locale, kind, licence, date, pillar, ethnic_groups, places, title, url,
+     thumbnail_url, credit, rights_expire_on, status, summary, body) = row  # HIT_COLUMNS
     return SearchHit(
-        object_type=values["object_type"], object_id=values["object_id"], locale=values["locale"],
-        kind=values["kind"], title=values["title"], url=values["url"],
-        snippet=str(snippet(query.parsed, values["summary"], values["body"])),
-        thumbnail_url=values["thumbnail_url"], credit=values["credit"], licence=values["licence"],
-        date=as_datetime(values["date"]), pillar=values["pillar"],
-        ethnic_groups=tuple(values["ethnic_groups"].split()), places=tuple(values["places"].split()),
-        rights_expire_on=_date(values["rights_expire_on"]), status=values["status"], score=float(score or 0.0),
+        object_type=object_type, object_id=object_id, locale=locale, kind=kind, title=title, url=url,
+        snippet=str(highlight(summary, body)), thumbnail_url=thumbnail_url, credit=credit, licence=licence,
+        date=as_datetime(date), pillar=pillar, ethnic_groups=tuple(ethnic_groups.split()),
+        places=tuple(places.split()), rights_expire_on=_date(rights_expire_on), status=status,
+        score=float(score or 0.0),
     )
 
 
@@ -246,8 +246,8 @@ def as_datetime(value: Any) -> datetime.datetime | None:
     """A raw cursor gives SQLite datetimes as naive UTC (or text)."""
     if isinstance(value, str):
         value = SearchDocument._meta.get_field("date").to_python(value)
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value, datetime.UTC)
+    if value is not None and value.utcoffset() is None:  # naive: what timezone.make_aware(value, UTC) does
+        value = value.replace(tzinfo=datetime.UTC)
     return value
 
 
