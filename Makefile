@@ -71,7 +71,7 @@ system-deps:
 ## (English is filled from the msgids; the others are translated by people: see README "Languages").
 MESSAGE_IGNORES := --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=static_collected --ignore=node_modules
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages --no-obsolete $(MESSAGE_IGNORES) $(foreach dir,$(notdir $(wildcard locales/*)),--locale=$(dir))
+	$(PY) manage.py makemessages --no-obsolete $(MESSAGE_IGNORES) $(foreach dir,$(filter-out wagtail,$(notdir $(wildcard locales/*))),--locale=$(dir))
 	$(PY) manage.py fill_source_catalogue
 
 lint: install-test

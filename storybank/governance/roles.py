@@ -59,10 +59,17 @@ PARTNER_MANAGERS = "Partner managers"
 TRANSLATORS = "Translators · {code}"
 CONTRIBUTORS = "Contributors · {unit}"
 
-EDITOR_REVIEW = "Editor review"
-SENSITIVE_REVIEW_TASK = "Sensitive-content review"
-STANDARD_WORKFLOW = "Standard review"
-SENSITIVE_WORKFLOW = "Sensitive review"
+# Workflow and task names are data that Wagtail shows as they are, inside its own sentences ("Thực hiện
+# %(workflow_name)s", "Đang chờ %(task_name)s"): they are named in the bank's working language (#14).
+EDITOR_REVIEW = "Biên tập duyệt"
+SENSITIVE_REVIEW_TASK = "Kiểm duyệt nội dung nhạy cảm"
+STANDARD_WORKFLOW = "Duyệt tiêu chuẩn"
+SENSITIVE_WORKFLOW = "Duyệt nội dung nhạy cảm"
+#: The English names earlier versions gave them: renamed on the next run.
+FORMER_NAMES = {
+    EDITOR_REVIEW: "Editor review", SENSITIVE_REVIEW_TASK: "Sensitive-content review",
+    STANDARD_WORKFLOW: "Standard review", SENSITIVE_WORKFLOW: "Sensitive review",
+}
 WAGTAIL_DEFAULT_WORKFLOW = "Moderators approval"
 WAGTAIL_DEFAULT_MODERATORS = "Moderators"
 
@@ -307,11 +314,21 @@ def ensure_unit_workspace(
     return workspace
 
 
+def rename(item: Workflow | ReviewTask, name: str, report: Report) -> None:
+    """Give a workflow or task of an earlier version its current name (a name chosen by hand is kept)."""
+    if item.name == FORMER_NAMES.get(name):
+        report.add(f"Renamed “{item.name}” to “{name}”.")
+        item.name = name
+        item.save(update_fields=["name"])
+
+
 def ensure_task(name: str, groups: list[Group], report: Report) -> ReviewTask:
-    task = ReviewTask.objects.filter(name=name).first()
+    found = {task.name: task for task in ReviewTask.objects.filter(name__in=[name, FORMER_NAMES.get(name)])}
+    task = found.get(name) or found.get(FORMER_NAMES.get(name))
     if task is None:
         task = ReviewTask.objects.create(name=name)
         report.add(f"Created review task “{name}”.")
+    rename(task, name, report)
     if not task.active:
         task.active = True
         task.save(update_fields=["active"])
@@ -322,10 +339,11 @@ def ensure_task(name: str, groups: list[Group], report: Report) -> ReviewTask:
 
 
 def ensure_workflow(current: Workflow | None, name: str, tasks: list[ReviewTask], report: Report) -> Workflow:
-    workflow = current or Workflow.objects.filter(name=name).first()
+    workflow = current or Workflow.objects.filter(name__in=[name, FORMER_NAMES.get(name)]).first()
     if workflow is None:
         workflow = Workflow.objects.create(name=name)
         report.add(f"Created workflow “{name}”.")
+    rename(workflow, name, report)
     if not workflow.active:
         workflow.active = True
         workflow.save(update_fields=["active"])

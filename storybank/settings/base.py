@@ -192,7 +192,9 @@ LANGUAGE_CODE = DEFAULT_LANGUAGE
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locales"]
+# The project's catalogues first; then Vietnamese for Wagtail's and wagtail-localize's own strings that their
+# catalogues lack or get wrong (locales/wagtail: written by people, not by `make messages`).
+LOCALE_PATHS = [BASE_DIR / "locales", BASE_DIR / "locales" / "wagtail"]
 # Formats of the languages Django has no data for (H'Mông writes dates the Vietnamese way).
 FORMAT_MODULE_PATH = ["storybank.settings.formats"]
 WAGTAIL_I18N_ENABLED = True

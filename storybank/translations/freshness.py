@@ -21,16 +21,18 @@ was live when the translation was last published (Wagtail's publication log).
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from wagtail.models import Locale, Page, PageLogEntry, Revision, TaskState
 from wagtail_localize.models import StringSegment, StringTranslation, TranslationSource
 
 from storybank.core.models import content_page_models
 
-from .models import TranslationBasis, TranslationMethod, TranslationState
+from .models import MachineTextEdit, TranslationBasis, TranslationMethod, TranslationState
 from .segments import UNTRANSLATED_FIELDS, changed_segments, segment_texts
 
 # --- who is whose source -----------------------------------------------------------------------
@@ -173,38 +175,83 @@ def page_published(page: Page) -> list[Page]:
 # --- what revisions are made from ----------------------------------------------------------------------
 
 
-def machine_share(source: TranslationSource, locale: Locale) -> tuple[int, int, str]:
-    """(segments translated by machine, segments not translated, the machine's
-    name) of ``source``'s translation into ``locale``, as wagtail-localize holds them."""
+@dataclass(frozen=True)
+class MachineShare:
+    """How much of a translation's text a machine wrote, as wagtail-localize holds its segments."""
+
+    #: Segments still as the machine wrote them.
+    machine: int
+    #: Segments of machine text a person then edited.
+    edited: int
+    #: Segments not translated yet.
+    untranslated: int
+    #: The machine's name.
+    tool: str
+
+    @property
+    def method(self) -> str:
+        """Machine text no person touched is machine; machine text a person
+        edited is reviewed; text no machine wrote is human."""
+        if self.edited:
+            return TranslationMethod.MACHINE_REVIEWED
+        return TranslationMethod.MACHINE if self.machine else TranslationMethod.HUMAN
+
+
+def machine_share(source: TranslationSource, locale: Locale) -> MachineShare:
+    """How much of ``source``'s translation into ``locale`` a machine wrote."""
     translations = StringTranslation.objects.filter(
         translation_of_id=OuterRef("string_id"), context_id=OuterRef("context_id"), locale=locale, has_error=False,
+    )
+    edits = MachineTextEdit.objects.filter(
+        string_translation__translation_of_id=OuterRef("string_id"),
+        string_translation__context_id=OuterRef("context_id"), string_translation__locale=locale,
     )
     segments = (
         StringSegment.objects.filter(source=source).exclude(context__path__in=UNTRANSLATED_FIELDS)
         .annotate(kind=Subquery(translations.values("translation_type")[:1]),
-                  tool=Subquery(translations.values("tool_name")[:1]))
-        .values_list("kind", "tool")
+                  tool=Subquery(translations.values("tool_name")[:1]),
+                  edited_tool=Subquery(edits.values("machine_tool")[:1]), edited=Exists(edits))
+        .values_list("kind", "tool", "edited", "edited_tool")
     )
-    machine = [tool for kind, tool in segments if kind == StringTranslation.TRANSLATION_TYPE_MACHINE]
-    untranslated = sum(1 for kind, _tool in segments if kind is None)
-    return len(machine), untranslated, (machine[0] if machine else "")
+    machine = [tool for kind, tool, _edited, _was in segments if kind == StringTranslation.TRANSLATION_TYPE_MACHINE]
+    edited = [was for kind, _tool, was_machine, was in segments
+              if was_machine and kind == StringTranslation.TRANSLATION_TYPE_MANUAL]
+    untranslated = sum(1 for kind, *_rest in segments if kind is None)
+    return MachineShare(machine=len(machine), edited=len(edited), untranslated=untranslated,
+                        tool=next(iter(machine + edited), ""))
 
 
 def record_basis(source: TranslationSource, locale: Locale, revision: Revision) -> TranslationBasis:
     """Remember what ``revision`` (of ``source``'s translation into ``locale``) was made from."""
-    machine, untranslated, tool = machine_share(source, locale)
+    share = machine_share(source, locale)
     basis, _created = TranslationBasis.objects.update_or_create(
         revision=revision,
         defaults={
             "source_snapshot": segment_texts(source.as_instance()),
             "source_taken_at": source.last_updated_at,
-            "method": TranslationMethod.MACHINE if machine else TranslationMethod.HUMAN,
-            "machine_tool": tool,
-            "machine_segments": machine,
-            "untranslated_segments": untranslated,
+            "method": share.method,
+            "machine_tool": share.tool,
+            "machine_segments": share.machine + share.edited,
+            "untranslated_segments": share.untranslated,
         },
     )
     return basis
+
+
+def record_machine_text_edit(segment: StringTranslation, machine_tool: str) -> MachineTextEdit:
+    """A person replaced the machine text of ``segment`` (in the translation editor)."""
+    edit, _created = MachineTextEdit.objects.update_or_create(
+        string_translation=segment, defaults={"machine_tool": machine_tool, "edited_by": segment.last_translated_by},
+    )
+    return edit
+
+
+def published_translation_of(revision: Revision) -> Page | None:
+    """The translation page whose live revision ``revision`` already is (``None`` while it is not published)."""
+    if revision.base_content_type_id != ContentType.objects.get_for_model(Page).pk:
+        return None  # a snippet's
+    page = Page.objects.filter(pk=revision.object_id, live=True, live_revision=revision).first()
+    return page.specific if page is not None and source_page_of(page) is not None else None
 
 
 def ensure_all_states() -> int:

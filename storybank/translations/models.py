@@ -96,3 +96,28 @@ class TranslationBasis(models.Model):
 
     def __str__(self) -> str:
         return f"revision {self.revision_id}"
+
+
+class MachineTextEdit(models.Model):
+    """A segment of machine text that a person then edited in the translation
+    editor. wagtail-localize turns the segment into a manual one and forgets
+    the machine; the bank remembers, so the page reads "machine translation
+    reviewed by a person" rather than "human translation"."""
+
+    string_translation = models.OneToOneField(
+        "wagtail_localize.StringTranslation", verbose_name=_("segment translation"), on_delete=models.CASCADE,
+        related_name="machine_text_edit",
+    )
+    machine_tool = models.CharField(_("machine translation service"), max_length=255, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("edited by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    edited_at = models.DateTimeField(_("edited on"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("edit of machine text")
+        verbose_name_plural = _("edits of machine text")
+
+    def __str__(self) -> str:
+        return f"{self.string_translation_id} ({self.machine_tool})"

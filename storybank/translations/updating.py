@@ -26,7 +26,7 @@ from wagtail_localize.models import (
 )
 
 from .freshness import ensure_state, translations_of
-from .segments import string_segments
+from .segments import UNTRANSLATED_FIELDS, string_segments
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,23 @@ def take_over_existing_text(source: TranslationSource, page: Page, source_page: 
         )
         taken += created
     return taken
+
+
+def keep_untranslated_fields(translation: Translation) -> int:
+    """Give the fields that stay in the source language (the slug) their
+    source text in ``translation``, so that a machine translating "everything
+    left" does not translate them (a slug would no longer be valid); the
+    number of segments so kept."""
+    kept = 0
+    segments = translation.source.stringsegment_set.filter(context__path__in=UNTRANSLATED_FIELDS)
+    for segment in segments.select_related("string"):
+        _string_translation, created = StringTranslation.objects.get_or_create(
+            translation_of_id=segment.string_id, locale=translation.target_locale, context_id=segment.context_id,
+            defaults={"data": segment.string.data, "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL,
+                      "tool_name": "", "has_error": False, "field_error": ""},
+        )
+        kept += created
+    return kept
 
 
 def left_to_translate(translation: Translation) -> int:

@@ -14,6 +14,7 @@ import requests
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -37,7 +38,7 @@ from .freshness import source_page_of, translations_of
 from .models import TranslationMethod, TranslationState
 from .review import CannotSubmit, review_rows, submit_for_review
 from .segments import field_label
-from .updating import synced_translation, update_translations
+from .updating import keep_untranslated_fields, synced_translation, update_translations
 
 logger = logging.getLogger(__name__)
 
@@ -286,7 +287,9 @@ def machine_translate_view(request: HttpRequest, translation_id: int) -> HttpRes
         messages.error(request, _("Machine translation is not configured."))
         return redirect(next_url)
     try:
-        done = apply_machine_translation(translation.pk, request.user, translator)
+        with transaction.atomic():  # nothing kept when the service fails
+            keep_untranslated_fields(translation)
+            done = apply_machine_translation(translation.pk, request.user, translator)
     except (requests.RequestException, ValueError, KeyError, TypeError) as error:
         logger.warning("Machine translation with %s failed: %s", translator.display_name, error)
         messages.error(request, _("%(service)s did not translate: %(error)s. Nothing was changed.")

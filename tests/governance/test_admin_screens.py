@@ -29,12 +29,12 @@ def test_editors_list_highlights_and_withdrawn_assets(as_role):
 def test_administrators_see_and_can_change_the_review_workflows(as_role):
     administrator = as_role("administrator")
     setting = ReviewWorkflows.load()
-    assert setting.standard_workflow.name == "Standard review"
-    assert setting.sensitive_workflow.name == "Sensitive review"
+    assert setting.standard_workflow.name == "Duyệt tiêu chuẩn"
+    assert setting.sensitive_workflow.name == "Duyệt nội dung nhạy cảm"
     url = reverse("wagtailsettings:edit", args=["governance", "reviewworkflows"])
     page = administrator.get(url, follow=True)
-    assert page.status_code == 200 and "Sensitive review" in page.content.decode()
+    assert page.status_code == 200 and "Duyệt nội dung nhạy cảm" in page.content.decode()
     instance_url = reverse("wagtailsettings:edit", args=["governance", "reviewworkflows", setting.pk])
     assert denied(as_role("editor").get(instance_url))
     workflows = administrator.get(reverse("wagtailadmin_workflows:index")).content.decode()
-    assert "Standard review" in workflows and "Sensitive review" in workflows
+    assert "Duyệt tiêu chuẩn" in workflows and "Duyệt nội dung nhạy cảm" in workflows

@@ -38,7 +38,7 @@ def test_unticking_the_flags_of_a_live_sensitive_item_still_needs_the_sensitive_
     # …and submitting it goes to the sensitive review, which the editor cannot finish alone.
     post_edit(editor, page, "submit", sensitive_border="", sensitive_foreign_affairs="", lede="Không còn nhạy cảm.")
     state = fresh(page).current_workflow_state
-    assert state is not None and state.workflow.name == "Sensitive review"
+    assert state is not None and state.workflow.name == "Duyệt nội dung nhạy cảm"
     approve(editor, page)
     approve(as_role("administrator"), page)
     page = fresh(page)
@@ -52,7 +52,7 @@ def test_nobody_approves_their_own_submission_unless_the_workflow_allows_it(as_r
                             action="submit")
     assert response.status_code == 302
     page = StoryPage.objects.get(slug="bai-cua-bien-tap-vien")
-    assert fresh(page).current_workflow_state.workflow.name == "Standard review"
+    assert fresh(page).current_workflow_state.workflow.name == "Duyệt tiêu chuẩn"
 
     html = editor.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
     assert 'data-workflow-action-url' not in html or '/approve/' not in html  # no "Approve" offered

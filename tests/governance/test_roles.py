@@ -93,7 +93,7 @@ def test_contributor_cannot_publish_only_submit(as_role):
     # Submitting is allowed and starts the standard review.
     post_edit(client, own, "submit")
     state = StoryPage.objects.get(pk=own.pk).current_workflow_state
-    assert state is not None and state.workflow.name == "Standard review"
+    assert state is not None and state.workflow.name == "Duyệt tiêu chuẩn"
 
 
 def test_contributor_creates_pages_only_for_their_own_unit(as_role):

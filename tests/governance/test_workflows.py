@@ -56,16 +56,16 @@ def missing_consent_image() -> LaoCaiImage:
 
 def test_a_sensitive_story_needs_the_editor_and_then_the_sensitive_reviewer(as_role, mailoutbox):
     page = submitted_story(as_role, "tuyen-bien-gioi", sensitive=True)
-    assert fresh(page).current_workflow_state.workflow.name == "Sensitive review"
-    assert current_task_name(page) == "Editor review"
+    assert fresh(page).current_workflow_state.workflow.name == "Duyệt nội dung nhạy cảm"
+    assert current_task_name(page) == "Biên tập duyệt"
 
     assert denied(workflow_action(as_role("reviewer"), page, "approve"))  # not their step yet
-    assert current_task_name(page) == "Editor review"
+    assert current_task_name(page) == "Biên tập duyệt"
 
     response = workflow_action(as_role("editor"), page, "approve", "Nội dung đúng, chuyển duyệt nhạy cảm.")
     assert response.status_code == 302 and not denied(response)
     assert not fresh(page).live
-    assert current_task_name(page) == "Sensitive-content review"
+    assert current_task_name(page) == "Kiểm duyệt nội dung nhạy cảm"
     assert denied(workflow_action(as_role("editor"), page, "approve"))  # editors cannot do the second review
     assert any(page.title in message.subject + message.body and "kiemduyet@laocai.example" in message.to
                for message in mailoutbox)  # the reviewers are told it awaits them
@@ -84,7 +84,7 @@ def test_a_sensitive_story_needs_the_editor_and_then_the_sensitive_reviewer(as_r
 
 def test_a_standard_story_is_published_by_the_editors_approval(as_role):
     page = submitted_story(as_role, "cho-tinh-sa-pa")
-    assert fresh(page).current_workflow_state.workflow.name == "Standard review"
+    assert fresh(page).current_workflow_state.workflow.name == "Duyệt tiêu chuẩn"
     assert denied(workflow_action(as_role("reviewer"), page, "approve"))
     workflow_action(as_role("editor"), page, "approve")
     assert fresh(page).live
@@ -107,7 +107,7 @@ def test_requesting_changes_sends_the_story_back_with_the_comment(as_role, mailo
     assert any(comment in message.body for message in mailoutbox)  # and the author is told by email
     post_edit(contributor, page, "submit", lede="Đã bổ sung nguồn ảnh.")
     assert fresh(page).current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
-    assert current_task_name(page) == "Editor review"
+    assert current_task_name(page) == "Biên tập duyệt"
 
 
 # --- consent -------------------------------------------------------------------------------------
@@ -157,7 +157,7 @@ def test_the_final_approval_is_withheld_while_consent_is_missing(as_role):
     refusal = " ".join(messages_of(response))
     assert image.title in refusal and shown(CONSENT_MISSING) in refusal
     page = fresh(page)
-    assert not page.live and current_task_name(page) == "Editor review"
+    assert not page.live and current_task_name(page) == "Biên tập duyệt"
     assert page.get_latest_revision_as_object().lede == "Biên tập viên sửa câu mở đầu."
     # Requesting changes is still possible.
     assert not denied(workflow_action(editor, page, "reject", "Cần giấy đồng ý của người trong ảnh."))
@@ -167,7 +167,7 @@ def test_the_sensitive_review_checks_consent_at_its_last_step(as_role):
     image = missing_consent_image()
     page = submitted_story(as_role, "le-cung-ban", sensitive=True, image_id=image.pk)
     workflow_action(as_role("editor"), page, "approve")  # the first step does not publish
-    assert current_task_name(page) == "Sensitive-content review"
+    assert current_task_name(page) == "Kiểm duyệt nội dung nhạy cảm"
     assert denied(workflow_action(as_role("reviewer"), page, "approve"))
     assert not fresh(page).live
     image.consent_status = ConsentStatus.OBTAINED
