@@ -11,8 +11,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from storybank.core.text import nfc
+from storybank.governance.login import ThrottledLoginForm
 
 from .models import DEFAULT_GRANT_DAYS, default_expiry
+
+
+class SignInForm(ThrottledLoginForm):
+    """The admin's throttled sign-in, asking for what a journalist registered
+    with: their email address is their username."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.label = _("Email")
+        username.widget.attrs.update({"placeholder": "", "autocomplete": "email", "inputmode": "email"})
 
 
 class RegistrationForm(forms.Form):

@@ -16,11 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from storybank.assets.models import LaoCaiImage
 from storybank.core.visibility import PRESS_ONLY, is_press_account, may_download, withheld_reason
-from storybank.governance.login import ThrottledLoginForm
 
 from . import decisions
 from .embargo import embargoed_items
-from .forms import AccessRequestForm, RegistrationForm
+from .forms import AccessRequestForm, RegistrationForm, SignInForm
 from .grants import request_of_token
 from .models import AccessRequest, PressApplication
 
@@ -49,7 +48,7 @@ class SignInView(auth_views.LoginView):
     Signing in here opens no door to the admin: that needs its own permission."""
 
     template_name = "press/sign_in.html"
-    authentication_form = ThrottledLoginForm
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self) -> str:

@@ -89,7 +89,9 @@ def test_register_sign_in_approve_and_the_account_gets_press_only_photos(
     assert {address for message in mail.outbox for address in message.to} == editor_addresses()
     assert reverse("press_accounts_applications") in mail.outbox[0].body
 
-    # Signed in on the public site, not yet approved: no press photo, and never the admin.
+    # Signed in on the public site with the email registered, not yet approved: no press photo, never the admin.
+    sign_in_page = client.get("/en/press-accounts/sign-in/").content.decode()
+    assert '<label for="id_username">Email:</label>' in sign_in_page and 'autocomplete="email"' in sign_in_page
     signed_in = client.post("/en/press-accounts/sign-in/", {"username": journalist.email, "password": PASSWORD})
     assert signed_in.status_code == 302 and signed_in["Location"].endswith("/en/press-accounts/")
     assert "waiting for an editor" in client.get("/en/press-accounts/").content.decode()
