@@ -37,6 +37,7 @@ CREDITABLE = frozenset({"jpg", "jpeg", "png", "webp", "tif", "tiff"})
 
 
 def extension_of(image: LaoCaiImage) -> str:
+    """The stored master's extension, lower case (``jpeg`` stays ``jpeg``)."""
     return image.file.name.rsplit(".", 1)[-1].lower()
 
 

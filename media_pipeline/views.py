@@ -26,7 +26,7 @@ from storybank.assets.models import LaoCaiImage
 from storybank.core.models import content_page_models
 from storybank.core.visibility import WITHDRAWN_REASONS, is_page_public, may_download, withheld_reason
 
-from .credited_originals import credited_original
+from .credited_originals import credited_original, extension_of
 from .downloads import download_response
 from .press import KIT_PRESETS, build_press_kit, credit_text, download_name
 from .renditions import EXTENSIONS, FORMATS, MIME_TYPES, PRESETS, rendition_bytes, rendition_if_ready
@@ -127,7 +127,7 @@ def original(request: HttpRequest, image_id: int) -> HttpResponse:
     """``/press/images/<id>/original/``: the sanitised master (no camera EXIF,
     no GPS) with its credit, caption and rights written in."""
     image = public_image(request, image_id)
-    extension = image.file.name.rsplit(".", 1)[-1].lower()
+    extension = extension_of(image)
     extension = "jpg" if extension == "jpeg" else extension
     content_type = MASTER_TYPES.get(extension, "application/octet-stream")
     response = download_response(credited_original(image), download_name(image, "", extension), content_type)
