@@ -344,6 +344,42 @@ def _word_pattern(folded_word: str) -> str:
     return _OPTIONAL_APOSTROPHE.join(_VARIANTS.get(char, re.escape(char)) for char in folded_word)
 
 
+def _after_first_letter(folded_word: str) -> str:
+    """:func:`_word_pattern` of ``folded_word`` with its first letter checked by
+    look-behind: the regex has already stepped over that letter."""
+    first = folded_word[0]
+    rest = _OPTIONAL_APOSTROPHE + _word_pattern(folded_word[1:]) if len(folded_word) > 1 else ""
+    return f"(?<={_VARIANTS.get(first, re.escape(first))}){rest}"
+
+
+#: Characters ``re.IGNORECASE`` matches to a letter's variants without being
+#: one of them (their case mappings lead there: the Kelvin sign to ``k``).
+_OTHER_CASE_PARTNERS = {"a": "\u212b", "k": "\u212a", "s": "\u017f\u1e9b"}
+#: Per folded letter, every character its variant class matches ignoring case
+#: (checked against ``re`` over every code point by the tests).
+_FIRST_CHARACTERS = {
+    letter: frozenset(variants[1:-1]) | frozenset(_OTHER_CASE_PARTNERS.get(letter, ""))
+    for letter, variants in _VARIANTS.items()
+}
+
+
+def _first_character_class(firsts: Iterable[str]) -> str | None:
+    """A plain (case-sensitive) class of every character that ``firsts`` match
+    ignoring case, for a regex to start with: the scan then jumps between
+    candidates in C instead of trying every alternative at every position (a
+    word is found 3–4× faster, four words 1.8×). None when a first character's
+    case partners are not known (the caller scans as before)."""
+    candidates: set[str] = set()
+    for char in firsts:
+        if char in _FIRST_CHARACTERS:
+            candidates |= _FIRST_CHARACTERS[char]
+        elif char.isdigit() or has_cjk(char):  # no case: only itself
+            candidates.add(char)
+        else:
+            return None
+    return "[" + "".join(re.escape(char) for char in sorted(candidates)) + "]"
+
+
 def _spelling(text: str) -> str:
     """``text`` as the exact-spelling check compares it: case and apostrophes aside."""
     return text.translate(_NO_APOSTROPHES).lower()
@@ -384,14 +420,30 @@ class _Matcher:
                 else:
                     words.setdefault(folded, set()).add(_spelling(token))
         folded_words = sorted(words, key=len, reverse=True)
-        pattern = None
+        prefixes_first = sorted(prefixes, key=len, reverse=True)
+        runs_first = sorted(cjk, key=len, reverse=True)
+        # Led by a class of first characters, each alternative checks its own
+        # first letter by look-behind, and (?<!\w.) after it is (?<!\w) before.
+        pattern = others = None
         if folded_words:
-            groups = "|".join(f"({_word_pattern(word)})" for word in folded_words)
-            pattern = re.compile(rf"(?<!\w)(?:{groups})(?!\w)", re.IGNORECASE)
-        alternatives = [rf"(?<!\w){_word_pattern(prefix)}\w*" for prefix in sorted(prefixes, key=len, reverse=True)]
-        alternatives += [re.escape(run) for run in sorted(cjk, key=len, reverse=True)]
-        return cls(pattern, tuple(frozenset(words[word]) for word in folded_words),
-                   re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None)
+            start = _first_character_class(word[0] for word in folded_words)
+            if start:
+                groups = "|".join(f"({_after_first_letter(word)})" for word in folded_words)
+                pattern = re.compile(rf"{start}(?<!\w.)(?i:{groups})(?!\w)", re.DOTALL)
+            else:
+                groups = "|".join(f"({_word_pattern(word)})" for word in folded_words)
+                pattern = re.compile(rf"(?<!\w)(?:{groups})(?!\w)", re.IGNORECASE)
+        if prefixes_first or runs_first:
+            start = _first_character_class([*(prefix[0] for prefix in prefixes_first), *(run[0] for run in runs_first)])
+            runs = [f"(?<={re.escape(run[0])}){re.escape(run[1:])}" for run in runs_first]
+            if start:
+                starts = [rf"(?<!\w.)(?:{'|'.join(_after_first_letter(prefix) for prefix in prefixes_first)})\w*"]
+                others = re.compile(f"{start}(?i:{'|'.join(starts[:bool(prefixes_first)] + runs)})", re.DOTALL)
+            else:
+                alternatives = [rf"(?<!\w){_word_pattern(prefix)}\w*" for prefix in prefixes_first]
+                alternatives += [re.escape(run) for run in runs_first]
+                others = re.compile("|".join(alternatives), re.IGNORECASE)
+        return cls(pattern, tuple(frozenset(words[word]) for word in folded_words), others)
 
     def __bool__(self) -> bool:
         return self.words is not None or self.others is not None

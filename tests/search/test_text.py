@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import sys
 import unicodedata
 
 import pytest
@@ -138,6 +140,34 @@ def test_snippets_prefer_the_window_with_the_most_matches():
 
 def test_snippet_without_matches_is_the_beginning_of_the_text():
     assert snippet(parse_query(""), "Một câu ngắn.") == "Một câu ngắn."
+
+
+def test_every_character_a_letter_matches_ignoring_case_can_start_a_highlighted_word():
+    """The highlighter jumps to candidate first characters before trying its
+    case-insensitive regex, so none that regex accepts may be missing."""
+    from search.text import _FIRST_CHARACTERS, _VARIANTS
+
+    any_variant = re.compile("[" + "".join(variants[1:-1] for variants in _VARIANTS.values()) + "]", re.IGNORECASE)
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF or not any_variant.fullmatch(char):
+            continue
+        for letter, variants in _VARIANTS.items():
+            if re.fullmatch(variants, char, re.IGNORECASE):
+                assert char in _FIRST_CHARACTERS[letter], (letter, hex(code))
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "marked"),
+    [
+        ("saps", "ſaps", "<mark>ſaps</mark>"),  # a case partner of s (the Kelvin sign never survives NFC)
+        ("москва", "Thủ đô МОСКВА", "Thủ đô <mark>МОСКВА</mark>"),  # no known first characters: the plain scan
+        ("ngo* 梯田", "Ngõ nhỏ, 伊蒂梯田", "<mark>Ngõ</mark> nhỏ, 伊蒂<mark>梯田</mark>"),  # prefix, CJK run
+        ("ong", "không Ông", "không <mark>Ông</mark>"),  # a whole word, never inside another
+    ],
+)
+def test_snippets_find_words_by_their_first_character_and_nothing_else(query, text, marked):
+    assert snippet(parse_query(query), text) == marked
 
 
 TITLES = ["Chinh phục Fansipan – nóc nhà Đông Dương", "Rượu ngô Bắc Hà", "H'Mông", "番西邦峰 Fansipan", "Sa Pa",
