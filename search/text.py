@@ -482,15 +482,20 @@ def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _mark(text: str, spans: list[tuple[int, int]]) -> SafeString:
-    # html.escape is what Django's escape() runs, without its lazy-string wrapper (a third of a snippet's time)
+    """``text`` HTML-escaped, each span in ``<mark>``. The spans are first
+    marked with control characters (``clean`` leaves none in the text), so the
+    whole is escaped in one call (html.escape is what Django's escape() runs,
+    without its lazy-string wrapper)."""
+    if not spans:
+        return mark_safe(html.escape(text))  # noqa: S308 (escaped)
     parts: list[str] = []
     position = 0
     for start, end in spans:
-        parts.append(html.escape(text[position:start]))
-        parts.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        parts += (text[position:start], "\x01", text[start:end], "\x02")
         position = end
-    parts.append(html.escape(text[position:]))
-    return mark_safe("".join(parts))  # noqa: S308 (every piece is escaped above)
+    parts.append(text[position:])
+    escaped = html.escape("".join(parts))
+    return mark_safe(escaped.replace("\x01", "<mark>").replace("\x02", "</mark>"))  # noqa: S308 (escaped)
 
 
 def snippet(parsed: ParsedQuery, *texts: str, length: int = 220) -> SafeString:
