@@ -35,6 +35,7 @@ class DownloadType(models.TextChoices):
     RENDITION = "rendition", _("Renditions")
     ORIGINAL = "original", _("Originals")
     PRESS_KIT = "press-kit", _("Press kits")
+    LIGHTBOX = "lightbox", _("Lightbox ZIPs")
 
 
 class DailyCount(models.Model):

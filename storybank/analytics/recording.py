@@ -63,6 +63,12 @@ class Hit:
         return replace(self, detail=detail[: _FIELD_LENGTHS["detail"]])
 
     @classmethod
+    def all_from_header(cls, value: str) -> list[Hit]:
+        """Every hit of a label (a ZIP of several assets counts each; a label
+        never holds a bare comma, which ``to_header`` encodes)."""
+        return [cls.from_header(part.strip()) for part in value.split(",")]
+
+    @classmethod
     def from_header(cls, value: str) -> Hit:
         """Parse a label; ``ValueError`` when it is not one of ours."""
         values = dict(parse_qsl(value, keep_blank_values=False, strict_parsing=True, max_num_fields=10))
@@ -99,10 +105,10 @@ def asset_hit(asset: Any, metric: str = Metric.DOWNLOAD, **changes: Any) -> Hit:
     return Hit(metric=metric, kind=asset.kind, unit_id=asset.source_unit_id, **changes)
 
 
-def label(response: HttpResponseBase, hit: Hit) -> HttpResponseBase:
-    """Name what ``response`` counts as; the middleware counts it if the
-    request qualifies."""
-    response[COUNT_HEADER] = hit.to_header()
+def label(response: HttpResponseBase, *hits: Hit) -> HttpResponseBase:
+    """Name what ``response`` counts as (one hit, or one per asset of a ZIP);
+    the middleware counts it if the request qualifies."""
+    response[COUNT_HEADER] = ", ".join(hit.to_header() for hit in hits)
     return response
 
 

@@ -40,6 +40,7 @@ WITHDRAWN_ACTION = "storybank.rights_withdrawn"
 #: What was exported, for the log message (the stored ``kind`` stays language-neutral).
 EXPORT_KINDS = {
     "press-kit": gettext_lazy("press kit"),
+    "lightbox": gettext_lazy("lightbox"),
     "feed-sync": gettext_lazy("full feed sync"),
     "listing": gettext_lazy("admin listing"),
     "report": gettext_lazy("report"),

@@ -24,12 +24,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from wagtail.models import Page
 
+from storybank.analytics.models import DownloadType, Metric
+from storybank.analytics.recording import Hit, asset_hit, label, page_hit
 from storybank.assets.models import LaoCaiImage, MediaAsset
 from storybank.core.visibility import is_press_account
+from storybank.governance.audit import log_export
 from storybank.public.views import view_meta
 
 from .archive import NotReady, build_lightbox_zip
-from .entries import entries, may_gather
+from .entries import Entry, entries, may_gather
 from .forms import NEW_LIGHTBOX, AddItemForm, DownloadForm, LightboxNameForm, NoteForm
 from .models import Lightbox, LightboxItem
 
@@ -264,4 +267,14 @@ def zip_response(request: HttpRequest, lightbox: Lightbox, *, back: str) -> Http
     name = f"lao-cai-lightbox-{lightbox.pk}-{form.cleaned_data['size']}.zip"
     response = FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")
     response["Cache-Control"] = "private, no-store"
-    return response
+    packed = [entry for entry in shown if entry.available]
+    log_export("lightbox", lightbox.name, user=request.user, format=f"zip {form.cleaned_data['size']}",
+               path=request.get_full_path())
+    return label(response, *(download_hit(entry) for entry in packed))
+
+
+def download_hit(entry: Entry) -> Hit:
+    """What one file of a lightbox ZIP counts as: a download of its asset or page."""
+    if entry.kind == "page":
+        return page_hit(entry.target, Metric.DOWNLOAD, detail=DownloadType.LIGHTBOX)
+    return asset_hit(entry.target, detail=DownloadType.LIGHTBOX)

@@ -1,6 +1,6 @@
 """Downloads by press accounts: written to the audit trail (Reports › Site
-history, against the image; press kits are audited as exports already) and counted as the KPI
-``Metric.PRESS_DOWNLOAD``.
+history, against the image; press kits and lightbox ZIPs are audited as exports already) and counted
+as the KPI ``Metric.PRESS_DOWNLOAD``, each asset of a lightbox ZIP once.
 
 The download views already label their responses for the analytics
 (``X-LaoCai-Count``, metric ``download``); :class:`PressDownloadMiddleware`
@@ -72,9 +72,10 @@ class PressDownloadMiddleware:
         label = response.headers.get(COUNT_HEADER) if request.method == "GET" else None
         if label and 200 <= response.status_code < 400:
             try:
-                hit = Hit.from_header(label)
-                if hit.metric == Metric.DOWNLOAD and is_press_account(getattr(request, "user", None)):
-                    record_press_download(request, response, hit)
+                downloads = [hit for hit in Hit.all_from_header(label) if hit.metric == Metric.DOWNLOAD]
+                if downloads and is_press_account(getattr(request, "user", None)):
+                    for hit in downloads:
+                        record_press_download(request, response, hit)
             except Exception:  # recording must never break a download
                 logger.exception("Could not record a press download of %s", request.path)
         return response

@@ -13,9 +13,12 @@ from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
+from storybank.analytics.models import DailyCount, DownloadType, Metric
 from storybank.assets.models import LaoCaiImage, MediaAsset
 from storybank.core.visibility import PRESS_GROUP_NAME, public_pages
+from storybank.governance.audit import EXPORT_ACTION
 from storybank.lightboxes.models import Lightbox, LightboxItem
 from storybank.stories.models import StoryPage
 from tests.exiftool import read_back
@@ -52,6 +55,20 @@ def story(demo):
 def add(client, kind: str, object_id: int, lightbox: str = "new", new_name: str = "", next: str = ""):
     return client.post("/en/lightboxes/add/", {"kind": kind, "object_id": object_id, "lightbox": lightbox,
                                                "new_name": new_name, "next": next})
+
+
+#: What a browser sends (the analytics count people, not scripts).
+BROWSER = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36",
+           "HTTP_ACCEPT": "text/html", "HTTP_ACCEPT_LANGUAGE": "vi"}
+
+
+def counted(metric: str) -> dict[str, int]:
+    """Lightbox downloads counted so far, by kind."""
+    totals: dict[str, int] = {}
+    for kind, count in DailyCount.objects.filter(metric=metric, detail=DownloadType.LIGHTBOX).values_list(
+            "kind", "count"):
+        totals[kind] = totals.get(kind, 0) + count
+    return totals
 
 
 def zip_of(response) -> zipfile.ZipFile:
@@ -172,8 +189,15 @@ def test_zip_has_every_file_in_the_size_with_credits_and_leaves_withdrawn_items_
     assert page.count('data-status="withdrawn"') == 2 and page.count("Đã gỡ") >= 2
     assert f"/vi/photos/{retracted.pk}/" not in page  # no link, no thumbnail from a withdrawn file
 
-    archive = zip_of(client.get(f"/vi/lightboxes/{lightbox.pk}/download/", {"size": "web", "format": "jpeg"}))
+    archive = zip_of(client.get(f"/vi/lightboxes/{lightbox.pk}/download/", {"size": "web", "format": "jpeg"},
+                                **BROWSER))
     names = archive.namelist()
+    # Each file served counts as a download of its asset or page, by a press account too; the ZIP is audited.
+    expected = {"image": 1, "video": 1, story.kind: 1}
+    assert counted(Metric.DOWNLOAD) == expected and counted(Metric.PRESS_DOWNLOAD) == expected
+    export = ModelLogEntry.objects.filter(action=EXPORT_ACTION).latest("pk")
+    assert export.user == journalist and export.data["kind"] == "lightbox" and export.data["what"] == "Assignment"
+    assert export.data["format"] == "zip web"
     assert names == [f"01-lao-cai-{terraces.pk}-" + names[0].split("-", 4)[4], f"03-{story.slug}.txt",
                      f"04-lao-cai-{video.pk}-phim-cho-phien-bac-ha.mp4", "CREDITS.txt"]
     assert names[0].endswith("-web.jpg")
