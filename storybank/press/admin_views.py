@@ -64,10 +64,19 @@ class DecisionQueueView(WagtailAdminTemplateMixin, View):
         if not form.is_valid():
             return self.render({item.pk: form}, status=400)
         approve = form.cleaned_data["decision"] == "approve"
+        refusal = self.refusal(item, approve)
+        if refusal:
+            form.add_error(None, refusal)
+            return self.render({item.pk: form}, status=400)
         self.decide(item, approve, form.cleaned_data)
         messages.success(request, _("Approved: %(item)s") % {"item": item} if approve
                          else _("Rejected: %(item)s") % {"item": item})
         return HttpResponseRedirect(request.path)
+
+
+    def refusal(self, item: Any, approve: bool) -> str:
+        """Why this answer cannot be given to ``item`` ("" when it can)."""
+        return ""
 
 
 class ApplicationsView(DecisionQueueView):
@@ -75,6 +84,12 @@ class ApplicationsView(DecisionQueueView):
     model = PressApplication
     related = ("user",)
     kind = "application"
+
+    def refusal(self, item: PressApplication, approve: bool) -> str:
+        if approve and item.email_confirmed_at is None:
+            return _("The applicant has not confirmed their email address yet, so the account cannot be approved. "
+                     "You can reject it, or wait: the press room lets them ask for a new link.")
+        return ""
 
     def decide(self, item: PressApplication, approve: bool, data: dict[str, Any]) -> None:
         decisions.decide_application(item, self.request.user, approve, data.get("answer", ""))

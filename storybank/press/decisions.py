@@ -21,6 +21,7 @@ from storybank.assets.models import LaoCaiImage
 from storybank.core.visibility import PRESS_GROUP_NAME
 from storybank.governance.rights import _preferred_language, admin_url, editors_to_notify
 
+from .confirmation import CONFIRM_LINK_DAYS, confirmation_token
 from .grants import claim_token
 from .models import AccessRequest, Decision, PressApplication
 
@@ -64,7 +65,23 @@ def register(data: dict[str, Any]) -> PressApplication:
     tell_editors(gettext_noop("New press account application"), "press/email/application_received.txt", {
         "application": application, "review_url": admin_url(reverse("press_accounts_applications")),
     })
+    send_confirmation(application)
     return application
+
+
+def send_confirmation(application: PressApplication) -> None:
+    """Email the applicant the link that confirms their address (once the transaction commits)."""
+    link = site_url(reverse("press_accounts:confirm_email", args=[confirmation_token(application)]))
+    tell(application.user.email, application.language, gettext_noop("Confirm your email address"),
+         "press/email/confirm_email.txt", {"application": application, "confirm_url": link,
+                                           "days": CONFIRM_LINK_DAYS})
+
+
+@transaction.atomic
+def confirm_email(application: PressApplication) -> bool:
+    """Record that the applicant opened the link; False when it was already confirmed."""
+    return PressApplication.objects.filter(pk=application.pk, email_confirmed_at__isnull=True).update(
+        email_confirmed_at=timezone.now()) == 1
 
 
 @transaction.atomic

@@ -50,6 +50,8 @@ class PressApplication(Decided):
     role = models.CharField(_("role"), max_length=120)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     statement = models.TextField(_("statement"), max_length=2000)
+    #: When the applicant opened the link sent to their address (``confirmation``); approval waits for it.
+    email_confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("press account application")

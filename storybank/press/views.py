@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -18,6 +19,7 @@ from storybank.assets.models import LaoCaiImage
 from storybank.core.visibility import PRESS_ONLY, is_press_account, may_download, withheld_reason
 
 from . import decisions
+from .confirmation import application_of_token
 from .embargo import embargoed_items
 from .forms import AccessRequestForm, RegistrationForm, SignInForm
 from .grants import request_of_token
@@ -38,6 +40,8 @@ def register(request: HttpRequest) -> HttpResponse:
         decisions.register(form.cleaned_data)
         messages.success(request, _("Thank you. An editor will review your application; you will be told by email. "
                                     "You can sign in now to follow it."))
+        messages.info(request, _("We have sent you a link to confirm your email address. "
+                                 "An editor can approve your account once it is confirmed."))
         return redirect("press_accounts:sign_in")
     status = 400 if request.method == "POST" else 200
     return private(render(request, "press/register.html", {"form": form}, status=status))
@@ -58,6 +62,41 @@ class SignInView(auth_views.LoginView):
 class SignOutView(auth_views.LogoutView):
     def get_default_redirect_url(self) -> str:
         return reverse("press_accounts:sign_in")
+
+
+#: How long the press room waits before sending another confirmation link to the same account.
+RESEND_AFTER_SECONDS = 120
+
+
+@require_http_methods(["GET", "HEAD"])
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the confirmation email. Opening it again is harmless."""
+    application = application_of_token(token)
+    if application is None:
+        return private(render(request, "press/confirm_failed.html", status=400))
+    decisions.confirm_email(application)
+    messages.success(request, _("Thank you: your email address is confirmed."))
+    return redirect("press_accounts:room" if request.user == application.user else "press_accounts:sign_in")
+
+
+@require_POST
+@login_required(login_url=reverse_lazy("press_accounts:sign_in"))
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    """A new confirmation link, from the press room; at most one every few minutes."""
+    application = PressApplication.objects.filter(user=request.user, email_confirmed_at__isnull=True).first()
+    if application is None:
+        return redirect("press_accounts:room")
+    if cache.add(resend_key(request.user.pk), True, RESEND_AFTER_SECONDS):
+        decisions.send_confirmation(application)
+        messages.success(request, _("A new link is on its way to %(address)s.") % {"address": request.user.email})
+    else:
+        messages.info(request, _("A link was sent a moment ago. Check your inbox and spam folder before asking again."))
+    return redirect("press_accounts:room")
+
+
+def resend_key(user_id: int) -> str:
+    """The cache key that remembers a link was just sent to this account."""
+    return f"press-accounts:confirmation-sent:{user_id}"
 
 
 @login_required(login_url=reverse_lazy("press_accounts:sign_in"))

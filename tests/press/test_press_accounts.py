@@ -7,11 +7,13 @@ embargoed items show their time to the press alone."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry, Page
@@ -22,6 +24,7 @@ from storybank.core.visibility import PRESS_GROUP_NAME, is_press_account, may_do
 from storybank.governance.rights import editors_to_notify
 from storybank.press.downloads import PRESS_DOWNLOAD_ACTION
 from storybank.press.models import AccessRequest, Decision, PressApplication
+from storybank.press.views import resend_key
 from storybank.stories.models import StoryPage
 
 pytestmark = pytest.mark.django_db
@@ -86,15 +89,22 @@ def test_register_sign_in_approve_and_the_account_gets_press_only_photos(
     journalist = application.user
     assert application.is_pending and application.outlet == "Báo Lào Cai" and not is_press_account(journalist)
     assert journalist.check_password(PASSWORD) and journalist.first_name == "Nguyễn Thị Lan"
-    assert {address for message in mail.outbox for address in message.to} == editor_addresses()
-    assert reverse("press_accounts_applications") in mail.outbox[0].body
+    to_editors = [message for message in mail.outbox if message.to != [journalist.email]]
+    assert {address for message in to_editors for address in message.to} == editor_addresses()
+    assert reverse("press_accounts_applications") in to_editors[0].body
+    # The applicant is asked to confirm their address, in the language they registered in.
+    (confirmation,) = [message for message in mail.outbox if message.to == [journalist.email]]
+    assert confirmation.subject == {"vi": "Xác nhận địa chỉ email của bạn", "en": "Confirm your email address"}[
+        application.language]
+    confirm_path = re.search(r"https?://[^/\s]+(/[\w-]+/press-accounts/confirm/\S+/)", confirmation.body).group(1)
 
     # Signed in on the public site with the email registered, not yet approved: no press photo, never the admin.
     sign_in_page = client.get("/en/press-accounts/sign-in/").content.decode()
     assert '<label for="id_username">Email:</label>' in sign_in_page and 'autocomplete="email"' in sign_in_page
     signed_in = client.post("/en/press-accounts/sign-in/", {"username": journalist.email, "password": PASSWORD})
     assert signed_in.status_code == 302 and signed_in["Location"].endswith("/en/press-accounts/")
-    assert "waiting for an editor" in client.get("/en/press-accounts/").content.decode()
+    room = client.get("/en/press-accounts/").content.decode()
+    assert "waiting for an editor" in room and "is not confirmed yet" in room
     assert client.get(f"/en/photos/{press_only.pk}/").status_code == 403
     assert client.get("/admin/")["Location"].startswith("/admin/login/")
 
@@ -106,6 +116,19 @@ def test_register_sign_in_approve_and_the_account_gets_press_only_photos(
                                 {"item": prefix, f"{prefix}-decision": "reject", f"{prefix}-answer": ""})
     assert refused.status_code == 400 and "Hãy nêu lý do" in refused.content.decode()  # the admin speaks Vietnamese
     assert admin_client.post(reverse("press_accounts_applications"), {"item": "nonsense"}).status_code == 404
+    # Not approved before the address is confirmed; a broken link confirms nothing; the email's link does.
+    early = admin_client.post(reverse("press_accounts_applications"),
+                              {"item": prefix, f"{prefix}-decision": "approve", f"{prefix}-answer": ""})
+    assert early.status_code == 400 and "chưa xác nhận địa chỉ email" in early.content.decode()
+    assert not is_press_account(journalist)
+    assert client.get(confirm_path[:-6] + "xx/").status_code == 400
+    application.refresh_from_db()
+    assert application.email_confirmed_at is None
+    confirmed = client.get(confirm_path)
+    assert confirmed.status_code == 302 and confirmed["Location"].endswith("/press-accounts/")
+    application.refresh_from_db()
+    assert application.email_confirmed_at is not None
+    assert "is not confirmed yet" not in client.get("/en/press-accounts/").content.decode()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         approved = admin_client.post(reverse("press_accounts_applications"),
@@ -128,6 +151,22 @@ def test_register_sign_in_approve_and_the_account_gets_press_only_photos(
     assert "Coming under embargo" in client.get("/en/press-accounts/").content.decode()
     # The admin still refuses a press account: approval opens the press photos, not the editorial office.
     assert client.get("/admin/").status_code == 302
+
+
+def test_a_new_confirmation_link_from_the_press_room_at_most_every_few_minutes(
+        client, demo, django_capture_on_commit_callbacks):
+    register(client, django_capture_on_commit_callbacks, email="minh@vtv.example")
+    journalist = get_user_model().objects.get(email="minh@vtv.example")
+    client.force_login(journalist)
+    cache.delete(resend_key(journalist.pk))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(reverse("press_accounts:resend_confirmation"), follow=True)
+        second = client.post(reverse("press_accounts:resend_confirmation"), follow=True)
+    assert [message.to for message in mail.outbox] == [["minh@vtv.example"]]
+    assert "minh@vtv.example" in first.content.decode() and second.status_code == 200
+    assert "/press-accounts/confirm/" in mail.outbox[0].body
+    assert client.get(reverse("press_accounts:resend_confirmation")).status_code == 405
 
 
 def test_a_public_download_by_a_press_account_is_audited_but_not_by_others(client, demo, press_only):
