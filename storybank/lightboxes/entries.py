@@ -97,7 +97,10 @@ def entry_for(item: LightboxItem, viewer: Any) -> Entry:
     if item.media_id:
         return Entry(item, "media", item.media, asset_status(viewer, item.media))
     page = item.page.specific
-    return Entry(item, "page", page, AVAILABLE if is_page_public(page) else WITHDRAWN)
+    if not is_page_public(page):
+        return Entry(item, "page", page, WITHDRAWN)
+    translation = page.localized.specific  # the viewer's language when that version is public
+    return Entry(item, "page", translation if is_page_public(translation) else page, AVAILABLE)
 
 
 def entries(lightbox: Lightbox, viewer: Any) -> list[Entry]:

@@ -50,6 +50,8 @@ class AddItemForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         choice = data.get("lightbox")
+        if nfc(data.get("new_name") or "").strip():  # a name typed means a new lightbox, whatever the list shows
+            choice = data["lightbox"] = NEW_LIGHTBOX
         if choice == NEW_LIGHTBOX:
             name = nfc(data.get("new_name") or "").strip()
             if not name:

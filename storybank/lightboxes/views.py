@@ -115,7 +115,7 @@ def lightbox_detail(request: HttpRequest, lightbox_id: int) -> HttpResponse:
 
 
 def render_lightbox(request: HttpRequest, lightbox: Lightbox, *, owner: bool, status: int = 200,
-                    rename_form: LightboxNameForm | None = None) -> HttpResponse:
+                    rename_form: LightboxNameForm | None = None, delete_error: str = "") -> HttpResponse:
     shown = entries(lightbox, request.user)
     share_url = ""
     if owner and lightbox.share_token:
@@ -126,7 +126,7 @@ def render_lightbox(request: HttpRequest, lightbox: Lightbox, *, owner: bool, st
         "meta": view_meta(request, lightbox.name, "", noindex=True), "lightbox": lightbox, "entries": shown,
         "owner": owner, "share_url": share_url, "download_url": download_url, "download_form": DownloadForm(),
         "rename_form": rename_form or LightboxNameForm(initial={"name": lightbox.name}, owner=request.user),
-        "has_files": any(entry.available for entry in shown),
+        "has_files": any(entry.available for entry in shown), "delete_error": delete_error,
     }, status=status)
     return response
 
@@ -148,6 +148,9 @@ def rename(request: HttpRequest, lightbox_id: int) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest, lightbox_id: int) -> HttpResponse:
     lightbox = own_lightbox(request, lightbox_id)
+    if request.POST.get("confirm") != "yes":  # the box to tick is the confirmation (no script needed)
+        return render_lightbox(request, lightbox, owner=True, status=400,
+                               delete_error=_("Tick the box to confirm that this lightbox should be deleted."))
     name = lightbox.name
     lightbox.delete()
     messages.success(request, _("Lightbox “%(name)s” deleted.") % {"name": name})

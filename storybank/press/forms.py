@@ -25,6 +25,11 @@ class SignInForm(ThrottledLoginForm):
         username = self.fields["username"]
         username.label = _("Email")
         username.widget.attrs.update({"placeholder": "", "autocomplete": "email", "inputmode": "email"})
+        # Wagtail's form leaves these to the field names, which are not translated.
+        self.fields["password"].label = _("Password")
+        self.fields["password"].widget.attrs.update({"placeholder": "", "autocomplete": "current-password"})
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Keep me signed in")
 
 
 class RegistrationForm(forms.Form):

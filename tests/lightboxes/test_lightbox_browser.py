@@ -49,7 +49,7 @@ def test_gather_three_photos_download_the_zip_and_read_the_credits(site, browser
         else:
             picker.locator("select").select_option(label="Bài Y Tý")
         picker.get_by_role("button", name="Thêm").click()
-        page.wait_for_url(f"**/vi/photos/{photo.pk}/")
+        page.wait_for_url(f"**/vi/photos/{photo.pk}/#lightbox-picker-image-{photo.pk}")  # back at the picker
         assert f"Đã thêm “{photo.title}” vào “Bài Y Tý”." in page.locator(".lightbox-messages").inner_text()
     assert_accessible(page, "photo page with the lightbox picker (vi)")
 

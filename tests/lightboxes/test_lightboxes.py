@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
+from wagtail.models import Locale, ModelLogEntry
 
 from storybank.analytics.models import DailyCount, DownloadType, Metric
 from storybank.assets.models import LaoCaiImage, MediaAsset
@@ -89,7 +89,10 @@ def test_a_journalist_creates_renames_and_deletes_lightboxes(client, journalist)
     assert client.post(f"/en/lightboxes/{lightbox.pk}/rename/", {"name": "Y Tý"}).status_code == 302
     assert Lightbox.objects.get(pk=lightbox.pk).name == "Y Tý"
     assert client.post(f"/en/lightboxes/{lightbox.pk}/rename/", {"name": ""}).status_code == 400
-    assert client.post(f"/en/lightboxes/{lightbox.pk}/delete/").status_code == 302
+    unconfirmed = client.post(f"/en/lightboxes/{lightbox.pk}/delete/")  # the box not ticked: nothing deleted
+    assert unconfirmed.status_code == 400 and "Tick the box to confirm" in unconfirmed.content.decode()
+    assert Lightbox.objects.filter(pk=lightbox.pk).exists()
+    assert client.post(f"/en/lightboxes/{lightbox.pk}/delete/", {"confirm": "yes"}).status_code == 302
     assert not Lightbox.objects.filter(pk=lightbox.pk).exists()
 
 
@@ -97,11 +100,14 @@ def test_gathering_from_the_photo_page_a_story_and_search_results(client, journa
     photo_page = f"/en/photos/{terraces.pk}/"
     html = client.get(photo_page).content.decode()
     assert 'action="/en/lightboxes/add/"' in html and "Add to lightbox" in html
+    back_to_picker = f"{photo_page}#lightbox-picker-image-{terraces.pk}"  # a phone returns to the form, not the top
+    assert f'name="next" value="{back_to_picker}"' in html and f'id="lightbox-picker-image-{terraces.pk}"' in html
     response = add(client, "image", terraces.pk, new_name="Terraces", next=photo_page)
     assert response.status_code == 302 and response["Location"] == photo_page  # back where the journalist was
     lightbox = Lightbox.objects.get(owner=journalist, name="Terraces")
     shown = unescape(client.get(photo_page).content.decode())
     assert f"“{TERRACES}” added to “Terraces”." in shown and f'<option value="{lightbox.pk}">Terraces</option>' in shown
+    assert "Already in: “Terraces”" in shown  # the picker itself says where the item is
     add(client, "image", terraces.pk, lightbox=str(lightbox.pk))  # a second time: still one item
     assert lightbox.items.count() == 1
     assert 'action="/en/lightboxes/add/"' in client.get(story.url).content.decode()
@@ -109,6 +115,12 @@ def test_gathering_from_the_photo_page_a_story_and_search_results(client, journa
     search = client.get("/en/search/", {"q": "Y Tý", "kind": "image"}).content.decode()
     assert f'name="object_id" value="{terraces.pk}"' in search
     assert [item.target for item in lightbox.items.all()] == [terraces, story.page_ptr]
+    # The lightbox shows a story in the viewer's language when that version is published.
+    vi_story = story.get_translation(Locale.objects.get(language_code="vi"))
+    assert f'href="{vi_story.url}"' in client.get(f"/vi/lightboxes/{lightbox.pk}/").content.decode()
+    # A name typed while the list shows an existing lightbox makes a new one, as the journalist meant.
+    assert add(client, "image", terraces.pk, lightbox=str(lightbox.pk), new_name="Y Tý mới").status_code == 302
+    assert Lightbox.objects.get(owner=journalist, name="Y Tý mới").items.get().image == terraces
     # Bad input is a message, not an error page: an unknown item, someone else's lightbox, a missing name.
     assert add(client, "image", 999999, lightbox=str(lightbox.pk)).status_code == 404
     assert add(client, "page", story.get_parent().pk, lightbox=str(lightbox.pk)).status_code == 404  # an index
@@ -185,6 +197,7 @@ def test_zip_has_every_file_in_the_size_with_credits_and_leaves_withdrawn_items_
         LightboxItem.objects.create(lightbox=lightbox, **target)
     LightboxItem.objects.filter(lightbox=lightbox, image=terraces).update(note="Front page, Monday")
 
+    vi_story = story.get_translation(Locale.objects.get(language_code="vi"))  # what a Vietnamese page shows
     page = unescape(client.get(f"/vi/lightboxes/{lightbox.pk}/").content.decode())
     assert page.count('data-status="withdrawn"') == 2 and page.count("Đã gỡ") >= 2
     assert f"/vi/photos/{retracted.pk}/" not in page  # no link, no thumbnail from a withdrawn file
@@ -198,7 +211,7 @@ def test_zip_has_every_file_in_the_size_with_credits_and_leaves_withdrawn_items_
     export = ModelLogEntry.objects.filter(action=EXPORT_ACTION).latest("pk")
     assert export.user == journalist and export.data["kind"] == "lightbox" and export.data["what"] == "Assignment"
     assert export.data["format"] == "zip web"
-    assert names == [f"01-lao-cai-{terraces.pk}-" + names[0].split("-", 4)[4], f"03-{story.slug}.txt",
+    assert names == [f"01-lao-cai-{terraces.pk}-" + names[0].split("-", 4)[4], f"03-{vi_story.slug}.txt",
                      f"04-lao-cai-{video.pk}-phim-cho-phien-bac-ha.mp4", "CREDITS.txt"]
     assert names[0].endswith("-web.jpg")
     credits = archive.read("CREDITS.txt").decode()
@@ -207,11 +220,11 @@ def test_zip_has_every_file_in_the_size_with_credits_and_leaves_withdrawn_items_
     assert f"Ghi nguồn: {terraces.credit}" in credits and "Ghi nguồn: Đài PT-TH Lào Cai" in credits  # the label in vi
     assert "Giấy phép: CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)" in credits
     assert terraces.caption_for("vi") in credits and "Front page, Monday" in credits
-    assert f"/vi/photos/{terraces.pk}/" in credits and story.get_full_url() in credits
+    assert f"/vi/photos/{terraces.pk}/" in credits and vi_story.get_full_url() in credits
     assert re.search(rf"02\. {re.escape(retracted.title)} \(Đã gỡ\)", credits)
     assert re.search(rf"05\. {re.escape(expired.title)} \(Đã gỡ\)", credits)
     assert archive.read(names[2]).startswith(b"\x00\x00\x00\x18ftyp")
-    assert story.title in archive.read(names[1]).decode()
+    assert vi_story.title in archive.read(names[1]).decode()
     tags = read_back(archive.read(names[0]))  # exiftool reads what exiv2 wrote
     assert tags["XMP-photoshop:Credit"] == terraces.credit == tags["IPTC:Credit"]
     assert tags["XMP-xmpRights:WebStatement"] == "https://creativecommons.org/licenses/by/4.0/"

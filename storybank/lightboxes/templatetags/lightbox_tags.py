@@ -17,6 +17,8 @@ from django.utils.safestring import SafeString
 from storybank.core.visibility import is_press_account
 from storybank.public.images import responsive_img
 
+from ..models import LightboxItem
+
 register = template.Library()
 
 
@@ -39,10 +41,27 @@ def lightbox_picker(context: template.Context, kind: str, target: Any, title: st
     request = press_request(context)
     if request is None or target is None:
         return ""
+    object_id = getattr(target, "pk", target)
+    anchor = f"lightbox-picker-{kind}-{object_id}"
     return render_to_string("lightboxes/picker.html", {
-        "kind": kind, "object_id": getattr(target, "pk", target), "title": title or getattr(target, "title", ""),
-        "lightboxes": own_lightboxes(request), "next": request.get_full_path(),
+        "kind": kind, "object_id": object_id, "title": title or getattr(target, "title", ""), "anchor": anchor,
+        "lightboxes": own_lightboxes(request), "next": f"{request.get_full_path()}#{anchor}",
+        "gathered_in": gathered_in(request).get((kind, int(object_id)), []),
     }, request=request)
+
+
+def gathered_in(request: Any) -> dict[tuple[str, int], list[str]]:
+    """The names of the journalist's lightboxes holding each item, looked up once per request,
+    so each picker says where its item already is (and, after adding, that it worked)."""
+    if not hasattr(request, "_gathered_in"):
+        found: dict[tuple[str, int], list[str]] = {}
+        rows = LightboxItem.objects.filter(lightbox__owner=request.user).order_by("lightbox__name").values_list(
+            "image_id", "media_id", "page_id", "lightbox__name")
+        for image_id, media_id, page_id, name in rows:
+            key = ("image", image_id) if image_id else ("media", media_id) if media_id else ("page", page_id)
+            found.setdefault(key, []).append(name)
+        request._gathered_in = found
+    return request._gathered_in
 
 
 @register.simple_tag(takes_context=True)
