@@ -50,10 +50,10 @@ class AnalyticsMiddleware:
     @staticmethod
     def count(request: HttpRequest, response: HttpResponseBase, value: str) -> None:
         try:
-            hits = Hit.all_from_header(value)
-            counted = [hit for hit in hits if should_count(request, response, hit)]
+            counted = [(hit, amount) for hit, amount in Hit.counted_from_header(value)
+                       if should_count(request, response, hit)]
         except Exception:
             logger.exception("Unreadable %s header %r on %s", COUNT_HEADER, value, request.path)
             return
-        for hit in counted:
-            count_safely(hit)
+        for hit, amount in counted:
+            count_safely(hit, amount)

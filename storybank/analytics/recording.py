@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -34,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 #: The response header that names what a response counts as.
 COUNT_HEADER = "X-LaoCai-Count"
+#: The most one label may count at once (a lightbox ZIP of that many files of one kind).
+MAX_AMOUNT = 10_000
 
 _FIELD_LENGTHS = {
     field: DailyCount._meta.get_field(field).max_length for field in ("kind", "locale", "pillar", "detail")
@@ -63,10 +66,18 @@ class Hit:
         return replace(self, detail=detail[: _FIELD_LENGTHS["detail"]])
 
     @classmethod
-    def all_from_header(cls, value: str) -> list[Hit]:
-        """Every hit of a label (a ZIP of several assets counts each; a label
-        never holds a bare comma, which ``to_header`` encodes)."""
-        return [cls.from_header(part.strip()) for part in value.split(",")]
+    def counted_from_header(cls, value: str) -> list[tuple[Hit, int]]:
+        """Every hit of a label with how many times it happened (a ZIP of
+        several assets counts each; a label never holds a bare comma, which
+        ``to_header`` encodes)."""
+        counted = []
+        for part in value.split(","):
+            hit = cls.from_header(part.strip())
+            amount = dict(parse_qsl(part.strip())).get("n", "1")
+            if not amount.isdigit() or not 1 <= int(amount) <= MAX_AMOUNT:
+                raise ValueError(f"bad amount {amount!r}")
+            counted.append((hit, int(amount)))
+        return counted
 
     @classmethod
     def from_header(cls, value: str) -> Hit:
@@ -106,9 +117,13 @@ def asset_hit(asset: Any, metric: str = Metric.DOWNLOAD, **changes: Any) -> Hit:
 
 
 def label(response: HttpResponseBase, *hits: Hit) -> HttpResponseBase:
-    """Name what ``response`` counts as (one hit, or one per asset of a ZIP);
-    the middleware counts it if the request qualifies."""
-    response[COUNT_HEADER] = ", ".join(hit.to_header() for hit in hits)
+    """Name what ``response`` counts as (one hit, or one per asset of a ZIP,
+    identical ones as one with their number, so the header stays short
+    whatever the ZIP holds); the middleware counts it if the request qualifies."""
+    if hits:
+        grouped = Counter(hits)
+        response[COUNT_HEADER] = ", ".join(
+            hit.to_header() + (f"&n={amount}" if amount > 1 else "") for hit, amount in grouped.items())
     return response
 
 

@@ -271,8 +271,9 @@ def zip_response(request: HttpRequest, lightbox: Lightbox, *, back: str) -> Http
     response = FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")
     response["Cache-Control"] = "private, no-store"
     packed = [entry for entry in shown if entry.available]
-    log_export("lightbox", lightbox.name, user=request.user, format=f"zip {form.cleaned_data['size']}",
-               path=request.get_full_path())
+    if request.method == "GET":  # a HEAD request takes nothing away
+        log_export("lightbox", lightbox.name, user=request.user, format=f"zip {form.cleaned_data['size']}",
+                   path=request.get_full_path())
     return label(response, *(download_hit(entry) for entry in packed))
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -87,6 +88,8 @@ def confirm_email(application: PressApplication) -> bool:
 @transaction.atomic
 def decide_application(application: PressApplication, editor: Any, approve: bool, answer: str = "") -> None:
     application = PressApplication.objects.select_for_update().get(pk=application.pk)
+    if approve and application.email_confirmed_at is None:  # the queue explains it; this keeps every caller honest
+        raise PermissionDenied("A press account is approved only once its email address is confirmed.")
     application.status = Decision.APPROVED if approve else Decision.REJECTED
     application.decided_by, application.decided_at, application.answer = editor, timezone.now(), answer.strip()
     application.save()

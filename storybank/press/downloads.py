@@ -52,9 +52,9 @@ def downloaded_image(request: HttpRequest) -> LaoCaiImage | None:
     return LaoCaiImage.objects.filter(pk=match.kwargs["image_id"]).first()
 
 
-def record_press_download(request: HttpRequest, response: HttpResponse, hit: Hit) -> None:
+def record_press_download(request: HttpRequest, response: HttpResponse, hit: Hit, amount: int = 1) -> None:
     user = request.user
-    count_safely(replace(hit, metric=Metric.PRESS_DOWNLOAD))
+    count_safely(replace(hit, metric=Metric.PRESS_DOWNLOAD), amount)
     image = downloaded_image(request)
     if image is not None:
         log(instance=image, action=PRESS_DOWNLOAD_ACTION, user=user,
@@ -72,10 +72,11 @@ class PressDownloadMiddleware:
         label = response.headers.get(COUNT_HEADER) if request.method == "GET" else None
         if label and 200 <= response.status_code < 400:
             try:
-                downloads = [hit for hit in Hit.all_from_header(label) if hit.metric == Metric.DOWNLOAD]
+                downloads = [(hit, amount) for hit, amount in Hit.counted_from_header(label)
+                             if hit.metric == Metric.DOWNLOAD]
                 if downloads and is_press_account(getattr(request, "user", None)):
-                    for hit in downloads:
-                        record_press_download(request, response, hit)
+                    for hit, amount in downloads:
+                        record_press_download(request, response, hit, amount)
             except Exception:  # recording must never break a download
                 logger.exception("Could not record a press download of %s", request.path)
         return response

@@ -23,7 +23,7 @@ from .confirmation import application_of_token
 from .embargo import embargoed_items
 from .forms import AccessRequestForm, RegistrationForm, SignInForm
 from .grants import request_of_token
-from .models import AccessRequest, PressApplication
+from .models import AccessRequest, Decision, PressApplication
 
 
 def private(response: HttpResponse) -> HttpResponse:
@@ -68,12 +68,15 @@ class SignOutView(auth_views.LogoutView):
 RESEND_AFTER_SECONDS = 120
 
 
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
-    """The link of the confirmation email. Opening it again is harmless."""
+    """The link of the confirmation email: a page with one button, so that a
+    mail scanner opening links confirms nothing. Confirming again is harmless."""
     application = application_of_token(token)
     if application is None:
         return private(render(request, "press/confirm_failed.html", status=400))
+    if request.method != "POST":
+        return private(render(request, "press/confirm_email.html", {"application": application}))
     decisions.confirm_email(application)
     messages.success(request, _("Thank you: your email address is confirmed."))
     return redirect("press_accounts:room" if request.user == application.user else "press_accounts:sign_in")
@@ -83,7 +86,8 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
 @login_required(login_url=reverse_lazy("press_accounts:sign_in"))
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
     """A new confirmation link, from the press room; at most one every few minutes."""
-    application = PressApplication.objects.filter(user=request.user, email_confirmed_at__isnull=True).first()
+    application = PressApplication.objects.filter(user=request.user, email_confirmed_at__isnull=True,
+                                                  status=Decision.PENDING).first()
     if application is None:
         return redirect("press_accounts:room")
     if cache.add(resend_key(request.user.pk), True, RESEND_AFTER_SECONDS):

@@ -246,3 +246,21 @@ def test_an_unreadable_label_is_ignored(demo, rf, caplog):
         assert AnalyticsMiddleware(view)(request).status_code == 200
     assert DailyCount.objects.count() == before
     assert any("Unreadable" in record.getMessage() for record in caplog.records)
+
+
+def test_a_label_of_many_files_stays_short_and_counts_each():
+    """A lightbox ZIP of 300 photos: identical hits travel as one with their number, so the header
+    stays far below a proxy's buffer (nginx: 4–8 KB) and 300 are counted."""
+    from django.http import HttpResponse
+
+    from storybank.analytics.recording import COUNT_HEADER, Hit, label
+
+    photo = Hit(Metric.DOWNLOAD, kind="image", unit_id=3, detail=DownloadType.LIGHTBOX)
+    video = Hit(Metric.DOWNLOAD, kind="video", detail=DownloadType.LIGHTBOX)
+    response = label(HttpResponse(), *[photo] * 300, video)
+    assert len(response[COUNT_HEADER]) < 120
+    assert Hit.counted_from_header(response[COUNT_HEADER]) == [(photo, 300), (video, 1)]
+    assert COUNT_HEADER not in label(HttpResponse())  # nothing to count, no label
+    for bad in ("m=download&n=0", "m=download&n=x", "m=download&n=99999999"):
+        with pytest.raises(ValueError):
+            Hit.counted_from_header(bad)
