@@ -406,7 +406,8 @@ class _Matcher:
     others: re.Pattern | None = None
 
     @classmethod
-    def for_query(cls, parsed: ParsedQuery) -> _Matcher:
+    def for_query(cls, parsed: ParsedQuery, *, led: bool = True) -> _Matcher:
+        """The matcher of ``parsed``; ``led=False`` forces the plain scan (what the tests compare with)."""
         words: dict[str, set[str]] = {}  # folded word → the spellings typed
         prefixes: set[str] = set()
         cjk: set[str] = set()
@@ -426,7 +427,7 @@ class _Matcher:
         # first letter by look-behind, and (?<!\w.) after it is (?<!\w) before.
         pattern = others = None
         if folded_words:
-            start = _first_character_class(word[0] for word in folded_words)
+            start = _first_character_class(word[0] for word in folded_words) if led else None
             if start:
                 groups = "|".join(f"({_after_first_letter(word)})" for word in folded_words)
                 pattern = re.compile(rf"{start}(?<!\w.)(?i:{groups})(?!\w)", re.DOTALL)
@@ -436,7 +437,7 @@ class _Matcher:
         if prefixes_first or runs_first:
             start = _first_character_class([*(prefix[0] for prefix in prefixes_first), *(run[0] for run in runs_first)])
             runs = [f"(?<={re.escape(run[0])}){re.escape(run[1:])}" for run in runs_first]
-            if start:
+            if start and led:
                 starts = [rf"(?<!\w.)(?:{'|'.join(_after_first_letter(prefix) for prefix in prefixes_first)})\w*"]
                 others = re.compile(f"{start}(?i:{'|'.join(starts[:bool(prefixes_first)] + runs)})", re.DOTALL)
             else:

@@ -170,6 +170,29 @@ def test_snippets_find_words_by_their_first_character_and_nothing_else(query, te
     assert snippet(parse_query(query), text) == marked
 
 
+def test_the_first_character_scan_marks_exactly_what_the_plain_scan_marks():
+    """The fast highlighter against the plain one on varied text: every query shape, case partners,
+    apostrophes, one-letter words, digits, CJK, matches at the very start and end."""
+    import random
+
+    from search.text import _Matcher
+
+    pieces = ["Rượu", "ngô", "Bắc", "Hà", "H'Mông", "h’mong", "HMÔNG", "Đồng", "đồng", "dong", "không", "Ông", "ong",
+              "ſaps", "SAPS", "İstanbul", "ıi", "a", "A", "à", "1", "12", "2026", "梯田", "茶叶", "茶", "Москва",
+              "terraces", "Terraced", "the", "thé", "—", ",", ".", "(", ")", "'", "’", "ruộng", "bậc", "thang", "Tháng"]
+    rng = random.Random(18)
+    texts = ["".join(rng.choice(pieces) + rng.choice([" ", "", "\n", "-", " "]) for _ in range(rng.randint(1, 40)))
+             for _ in range(300)]
+    queries = ["ruou ngo", "Rượu ngô Bắc Hà", "hmong", "H'Mông", "dong", "Đồng", "ong", "saps", "istanbul", "i",
+               "a", "à", "12", "2026", "梯田", "茶", "москва", "terrace*", "th*", "ru* bac", "the", '"ruộng bậc thang"',
+               "a OR ong -the", "ngo* 梯田 hmong", "1*", "tháng thang"]
+    for text in [*pieces, *texts]:
+        for query in queries:
+            parsed = parse_query(query)
+            fast, plain = _Matcher.for_query(parsed), _Matcher.for_query(parsed, led=False)
+            assert fast.spans(text) == plain.spans(text), (query, text)
+
+
 TITLES = ["Chinh phục Fansipan – nóc nhà Đông Dương", "Rượu ngô Bắc Hà", "H'Mông", "番西邦峰 Fansipan", "Sa Pa",
           "sa-pa!", "Y Tý", "Lào Cai 2026", "", "…", "ﬁre ①", "İstanbul"]
 
