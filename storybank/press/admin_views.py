@@ -18,7 +18,7 @@ from django.views.generic import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import decisions
-from .forms import AccessDecisionForm, DecisionForm
+from .forms import AccessDecisionForm, DecisionForm, WithdrawalForm
 from .models import AccessRequest, Decision, PressApplication
 
 DECIDE_PERMISSION = "press_accounts.decide_press_access"
@@ -46,18 +46,25 @@ class DecisionQueueView(WagtailAdminTemplateMixin, View):
     def items(self, status_filter: dict[str, Any]) -> Any:
         return self.model.objects.filter(**status_filter).select_related(*self.related, "decided_by")
 
-    def render(self, bound: dict[int, DecisionForm] | None = None, status: int = 200) -> TemplateResponse:
+    def render(self, bound: dict[int, DecisionForm] | None = None, status: int = 200,
+               withdrawal: tuple[int, WithdrawalForm] | None = None) -> TemplateResponse:
         bound = bound or {}
         pending = [(item, bound.get(item.pk) or self.form_class(prefix=str(item.pk)))
                    for item in self.items({"status": Decision.PENDING}).order_by("created_at")]
-        answered = self.items({"status__in": [Decision.APPROVED, Decision.REJECTED]}).order_by("-decided_at")
-        context = self.get_context_data(pending=pending, answered=answered[:RECENT_ANSWERS], kind=self.kind)
+        answered = self.items({"status__in": [Decision.APPROVED, Decision.REJECTED, Decision.WITHDRAWN]}).order_by(
+            "-decided_at")[:RECENT_ANSWERS]
+        withdrawing_pk, withdrawing_form = withdrawal or (None, None)
+        answered = [(item, withdrawing_form if item.pk == withdrawing_pk else WithdrawalForm(prefix=f"w{item.pk}"))
+                    for item in answered]
+        context = self.get_context_data(pending=pending, answered=answered, kind=self.kind)
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.render()
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        if "withdraw" in request.POST:
+            return self.withdraw(request)
         chosen = request.POST.get("item", "")
         item = get_object_or_404(self.model, pk=int(chosen) if chosen.isdigit() else 0, status=Decision.PENDING)
         form = self.form_class(request.POST, prefix=str(item.pk))
@@ -73,6 +80,17 @@ class DecisionQueueView(WagtailAdminTemplateMixin, View):
                          else _("Rejected: %(item)s") % {"item": item})
         return HttpResponseRedirect(request.path)
 
+
+    def withdraw(self, request: HttpRequest) -> HttpResponse:
+        """Take back an approval listed under "Latest answers", with the reason the person is sent."""
+        chosen = request.POST.get("withdraw", "")
+        item = get_object_or_404(self.model, pk=int(chosen) if chosen.isdigit() else 0, status=Decision.APPROVED)
+        form = WithdrawalForm(request.POST, prefix=f"w{item.pk}")
+        if not form.is_valid():
+            return self.render(withdrawal=(item.pk, form), status=400)
+        decisions.withdraw(item, request.user, form.cleaned_data["reason"])
+        messages.success(request, _("Approval withdrawn: %(item)s") % {"item": item})
+        return HttpResponseRedirect(request.path)
 
     def refusal(self, item: Any, approve: bool) -> str:
         """Why this answer cannot be given to ``item`` ("" when it can)."""

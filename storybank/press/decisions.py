@@ -104,6 +104,25 @@ def decide_application(application: PressApplication, editor: Any, approve: bool
     })
 
 
+@transaction.atomic
+def withdraw(item: PressApplication | AccessRequest, editor: Any, reason: str) -> bool:
+    """Take back an approval (a press account, or a photo's grant before it expires) and tell the
+    person why; False when it is no longer approved (someone else was quicker)."""
+    item = type(item).objects.select_for_update().get(pk=item.pk)
+    if item.status != Decision.APPROVED:
+        return False
+    item.status, item.decided_by, item.decided_at, item.answer = Decision.WITHDRAWN, editor, timezone.now(), reason
+    item.save()
+    if isinstance(item, PressApplication):
+        item.user.groups.remove(Group.objects.get_or_create(name=PRESS_GROUP_NAME)[0])
+        address, name, title = item.user.email, item.user.get_full_name() or item.user.get_username(), ""
+    else:
+        address, name, title = item.email, item.name, item.image.title
+    tell(address, item.language, gettext_noop("An approval was withdrawn"), "press/email/withdrawn.txt",
+         {"item": item, "name": name, "title": title})
+    return True
+
+
 # --- access requests ----------------------------------------------------------------------
 @transaction.atomic
 def request_access(image: LaoCaiImage, user: Any, data: dict[str, Any]) -> AccessRequest:

@@ -100,6 +100,19 @@ class DecisionForm(forms.Form):
         return data
 
 
+class WithdrawalForm(forms.Form):
+    """Taking back an approval: the person is told why."""
+
+    reason = forms.CharField(label=_("Why (sent to the person)"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_reason(self) -> str:
+        reason = nfc(self.cleaned_data["reason"]).strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why: the person is told."))
+        return reason
+
+
 class AccessDecisionForm(DecisionForm):
     expires_on = forms.DateField(
         label=_("Access until"), required=False, widget=forms.DateInput(attrs={"type": "date"}),

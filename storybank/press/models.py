@@ -17,6 +17,7 @@ class Decision(models.TextChoices):
     PENDING = "pending", _("Waiting for an editor")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Approval withdrawn")
 
 
 class Decided(models.Model):

@@ -160,6 +160,23 @@ def test_register_sign_in_approve_and_the_account_gets_press_only_photos(
     # The admin still refuses a press account: approval opens the press photos, not the editorial office.
     assert client.get("/admin/").status_code == 302
 
+    # Withdrawn later, with a reason the journalist reads: the press photos close again.
+    unexplained = admin_client.post(reverse("press_accounts_applications"),
+                                    {"withdraw": prefix, f"w{prefix}-reason": " "})
+    assert unexplained.status_code == 400 and is_press_account(journalist)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawn = admin_client.post(reverse("press_accounts_applications"),
+                                      {"withdraw": prefix, f"w{prefix}-reason": "Thẻ nhà báo đã hết hạn."})
+    assert withdrawn.status_code == 302 and not is_press_account(journalist)
+    application.refresh_from_db()
+    assert application.status == Decision.WITHDRAWN and application.answer == "Thẻ nhà báo đã hết hạn."
+    assert mail.outbox[0].to == [journalist.email] and "Thẻ nhà báo đã hết hạn." in mail.outbox[0].body
+    assert client.get(f"/en/photos/{press_only.pk}/").status_code == 403
+    assert "was withdrawn" in client.get("/en/press-accounts/").content.decode()
+    assert admin_client.post(reverse("press_accounts_applications"),
+                             {"withdraw": prefix, f"w{prefix}-reason": "again"}).status_code == 404
+
 
 def test_a_new_confirmation_link_from_the_press_room_at_most_every_few_minutes(
         client, demo, django_capture_on_commit_callbacks):
