@@ -203,12 +203,12 @@ def test_a_public_download_by_a_press_account_is_audited_but_not_by_others(clien
 
 def test_an_anonymous_request_is_answered_claimed_and_expires(
         client, admin_client, demo, press_only, django_capture_on_commit_callbacks):
-    address = reverse("press_accounts:request_access", args=[press_only.pk])
+    address = f"/en/photos/{press_only.pk}/request-access/"  # in English whatever language a test before left active
     assert client.get(address).status_code == 405
     missing = client.post(address, {"name": "Trần Văn Minh", "email": "", "reason": ""})
     assert missing.status_code == 400 and 'aria-invalid="true"' in missing.content.decode()
     public = LaoCaiImage.objects.get(title="Ruộng bậc thang Y Tý mùa nước đổ")
-    assert client.post(reverse("press_accounts:request_access", args=[public.pk]), {}).status_code == 404
+    assert client.post(f"/en/photos/{public.pk}/request-access/", {}).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
         sent = client.post(address, {"name": "Trần Văn Minh", "email": "Minh@Example.org",
                                      "reason": "Bài viết về Sa Pa mùa đông"})
@@ -244,6 +244,15 @@ def test_an_anonymous_request_is_answered_claimed_and_expires(
     assert client.get(reverse("press:rendition", args=[press_only.pk, "web"])).status_code == 200
     assert client.get(claim).status_code == 404  # used once
     assert client.get("/en/press-accounts/claim/forged-token/").status_code == 404
+
+    # A grant withdrawn before it expires closes the photo at once, and the person is told why.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawn = admin_client.post(reverse("press_accounts_access_requests"),
+                                      {"withdraw": access_request.pk, f"w{access_request.pk}-reason": "Ảnh bị rút."})
+    assert withdrawn.status_code == 302 and not may_download(minh, press_only)
+    assert mail.outbox[-1].to == ["minh@example.org"] and "Ảnh bị rút." in mail.outbox[-1].body
+    AccessRequest.objects.filter(pk=access_request.pk).update(status=Decision.APPROVED)
 
     # Expired grants give nothing.
     AccessRequest.objects.filter(pk=access_request.pk).update(expires_on=yesterday)
