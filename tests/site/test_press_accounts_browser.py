@@ -1,11 +1,16 @@
 """Press accounts in a real browser (headless Chromium): an anonymous visitor
-is refused a press-only photo and its files; a journalist registers, an
-editor approves the account in the admin, and the journalist downloads it."""
+is refused a press-only photo and its files; a journalist registers and
+confirms her address, an editor approves the account in the admin, and the
+journalist downloads it."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 
 from storybank.assets.models import LaoCaiImage
 from storybank.press.models import PressApplication
@@ -45,6 +50,16 @@ def test_press_only_photo_refused_to_the_public_then_registered_approved_and_dow
     anonymous.get_by_role("button", name="Gửi đơn đăng ký").click()
     anonymous.wait_for_url("**/vi/press-accounts/sign-in/")
     application = PressApplication.objects.get(user__email="mai@baolaocai.example")
+
+    # She confirms her address from the link emailed to her: a page with one button.
+    (confirmation,) = [message for message in mail.outbox if message.to == ["mai@baolaocai.example"]]
+    link = re.search(r"https?://\S+/vi/press-accounts/confirm/\S+/", confirmation.body).group()
+    anonymous.goto(f"{site}{urlsplit(link).path}")
+    assert_accessible(anonymous, "email confirmation (vi)")
+    anonymous.get_by_role("button", name="Xác nhận địa chỉ email của tôi").click()
+    anonymous.wait_for_url("**/vi/press-accounts/sign-in/")
+    application.refresh_from_db()
+    assert application.email_confirmed_at is not None
 
     # An editor approves it in the admin.
     get_user_model().objects.create_superuser("bientap-press", "bt@laocai.example", PASSWORD)
