@@ -43,6 +43,10 @@ class DecisionQueueView(WagtailAdminTemplateMixin, View):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        """Home › this queue (without its own item the header would read "Home")."""
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
     def items(self, status_filter: dict[str, Any]) -> Any:
         return self.model.objects.filter(**status_filter).select_related(*self.related, "decided_by")
 
