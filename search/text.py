@@ -435,9 +435,10 @@ class _Matcher:
                 groups = "|".join(f"({_word_pattern(word)})" for word in folded_words)
                 pattern = re.compile(rf"(?<!\w)(?:{groups})(?!\w)", re.IGNORECASE)
         if prefixes_first or runs_first:
-            start = _first_character_class([*(prefix[0] for prefix in prefixes_first), *(run[0] for run in runs_first)])
+            firsts = [*(prefix[0] for prefix in prefixes_first), *(run[0] for run in runs_first)]
+            start = _first_character_class(firsts) if led else None
             runs = [f"(?<={re.escape(run[0])}){re.escape(run[1:])}" for run in runs_first]
-            if start and led:
+            if start:
                 starts = [rf"(?<!\w.)(?:{'|'.join(_after_first_letter(prefix) for prefix in prefixes_first)})\w*"]
                 others = re.compile(f"{start}(?i:{'|'.join(starts[:bool(prefixes_first)] + runs)})", re.DOTALL)
             else:

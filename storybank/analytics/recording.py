@@ -72,17 +72,24 @@ class Hit:
         ``to_header`` encodes)."""
         counted = []
         for part in value.split(","):
-            hit = cls.from_header(part.strip())
-            amount = dict(parse_qsl(part.strip())).get("n", "1")
+            values = cls._values(part.strip())
+            amount = values.get("n", "1")
             if not amount.isdigit() or not 1 <= int(amount) <= MAX_AMOUNT:
                 raise ValueError(f"bad amount {amount!r}")
-            counted.append((hit, int(amount)))
+            counted.append((cls._from_values(values), int(amount)))
         return counted
 
     @classmethod
     def from_header(cls, value: str) -> Hit:
         """Parse a label; ``ValueError`` when it is not one of ours."""
-        values = dict(parse_qsl(value, keep_blank_values=False, strict_parsing=True, max_num_fields=10))
+        return cls._from_values(cls._values(value))
+
+    @staticmethod
+    def _values(label: str) -> dict[str, str]:
+        return dict(parse_qsl(label, keep_blank_values=False, strict_parsing=True, max_num_fields=10))
+
+    @classmethod
+    def _from_values(cls, values: dict[str, str]) -> Hit:
         metric = values.get("m", "")
         if metric not in Metric.values:
             raise ValueError(f"unknown metric {metric!r}")

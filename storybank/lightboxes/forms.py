@@ -50,10 +50,10 @@ class AddItemForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         choice = data.get("lightbox")
-        if nfc(data.get("new_name") or "").strip():  # a name typed means a new lightbox, whatever the list shows
+        name = nfc(data.get("new_name") or "").strip()
+        if name:  # a name typed means a new lightbox, whatever the list shows
             choice = data["lightbox"] = NEW_LIGHTBOX
         if choice == NEW_LIGHTBOX:
-            name = nfc(data.get("new_name") or "").strip()
             if not name:
                 raise forms.ValidationError(_("Give the new lightbox a name."))
             data["new_name"] = name

@@ -69,8 +69,7 @@ class DecisionQueueView(WagtailAdminTemplateMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         if "withdraw" in request.POST:
             return self.withdraw(request)
-        chosen = request.POST.get("item", "")
-        item = get_object_or_404(self.model, pk=int(chosen) if chosen.isdigit() else 0, status=Decision.PENDING)
+        item = self.chosen(request, "item", Decision.PENDING)
         form = self.form_class(request.POST, prefix=str(item.pk))
         if not form.is_valid():
             return self.render({item.pk: form}, status=400)
@@ -87,14 +86,18 @@ class DecisionQueueView(WagtailAdminTemplateMixin, View):
 
     def withdraw(self, request: HttpRequest) -> HttpResponse:
         """Take back an approval listed under "Latest answers", with the reason the person is sent."""
-        chosen = request.POST.get("withdraw", "")
-        item = get_object_or_404(self.model, pk=int(chosen) if chosen.isdigit() else 0, status=Decision.APPROVED)
+        item = self.chosen(request, "withdraw", Decision.APPROVED)
         form = WithdrawalForm(request.POST, prefix=f"w{item.pk}")
         if not form.is_valid():
             return self.render(withdrawal=(item.pk, form), status=400)
         decisions.withdraw(item, request.user, form.cleaned_data["reason"])
         messages.success(request, _("Approval withdrawn: %(item)s") % {"item": item})
         return HttpResponseRedirect(request.path)
+
+    def chosen(self, request: HttpRequest, field: str, status: str) -> Any:
+        """The item whose number the form sent in ``field``, while it has ``status`` (else 404)."""
+        number = request.POST.get(field, "")
+        return get_object_or_404(self.model, pk=int(number) if number.isdigit() else 0, status=status)
 
     def refusal(self, item: Any, approve: bool) -> str:
         """Why this answer cannot be given to ``item`` ("" when it can)."""
@@ -108,10 +111,7 @@ class ApplicationsView(DecisionQueueView):
     kind = "application"
 
     def refusal(self, item: PressApplication, approve: bool) -> str:
-        if approve and item.email_confirmed_at is None:
-            return _("The applicant has not confirmed their email address yet, so the account cannot be approved. "
-                     "You can reject it, or wait: the press room lets them ask for a new link.")
-        return ""
+        return decisions.approval_refusal(item) if approve else ""
 
     def decide(self, item: PressApplication, approve: bool, data: dict[str, Any]) -> None:
         decisions.decide_application(item, self.request.user, approve, data.get("answer", ""))

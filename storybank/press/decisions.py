@@ -85,11 +85,20 @@ def confirm_email(application: PressApplication) -> bool:
         email_confirmed_at=timezone.now()) == 1
 
 
+def approval_refusal(application: PressApplication) -> str:
+    """Why ``application`` cannot be approved yet ("" when it can): its address is not confirmed."""
+    if application.email_confirmed_at is None:
+        return _("The applicant has not confirmed their email address yet, so the account cannot be approved. "
+                 "You can reject it, or wait: the press room lets them ask for a new link.")
+    return ""
+
+
 @transaction.atomic
 def decide_application(application: PressApplication, editor: Any, approve: bool, answer: str = "") -> None:
     application = PressApplication.objects.select_for_update().get(pk=application.pk)
-    if approve and application.email_confirmed_at is None:  # the queue explains it; this keeps every caller honest
-        raise PermissionDenied("A press account is approved only once its email address is confirmed.")
+    refusal = approval_refusal(application) if approve else ""
+    if refusal:  # the queue shows it on the form; this keeps every other caller honest
+        raise PermissionDenied(refusal)
     application.status = Decision.APPROVED if approve else Decision.REJECTED
     application.decided_by, application.decided_at, application.answer = editor, timezone.now(), answer.strip()
     application.save()
