@@ -16,6 +16,7 @@ urlpatterns = [
     path("lightboxes/<int:lightbox_id>/download/", views.download, name="download"),
     path("lightboxes/<int:lightbox_id>/items/<int:item_id>/remove/", views.remove_item, name="remove"),
     path("lightboxes/<int:lightbox_id>/items/<int:item_id>/note/", views.edit_note, name="note"),
+    path("lightboxes/<int:lightbox_id>/items/restore/", views.restore_item, name="restore"),
     path("lightboxes/shared/<str:token>/", views.shared, name="shared"),
     path("lightboxes/shared/<str:token>/download/", views.shared_download, name="shared_download"),
 ]

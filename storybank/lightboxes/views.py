@@ -33,12 +33,14 @@ from storybank.public.views import view_meta
 
 from .archive import NotReady, build_lightbox_zip
 from .entries import Entry, entries, may_gather
-from .forms import NEW_LIGHTBOX, AddItemForm, DownloadForm, LightboxNameForm, NoteForm
+from .forms import NEW_LIGHTBOX, AddItemForm, DownloadForm, LightboxNameForm, NoteForm, RestoreItemForm
 from .models import Lightbox, LightboxItem
 
 #: What a download of a lightbox still being prepared tells the client to wait.
 RETRY_AFTER_SECONDS = 30
 TARGET_MODELS = {"image": LaoCaiImage, "media": MediaAsset, "page": Page}
+#: Session key of the item just removed, offered back once ("Undo") on the lightbox's next page.
+REMOVED_ITEM = "lightboxes:removed"
 
 
 def press_account_required(view: Any) -> Any:
@@ -111,11 +113,14 @@ def lightbox_list(request: HttpRequest) -> HttpResponse:
 def lightbox_detail(request: HttpRequest, lightbox_id: int) -> HttpResponse:
     """``/<lang>/lightboxes/<id>/``: the owner's view, with renaming, sharing, notes and the download."""
     lightbox = own_lightbox(request, lightbox_id)
-    return render_lightbox(request, lightbox, owner=True)
+    removed = request.session.pop(REMOVED_ITEM, None)
+    undo = removed if removed and removed["lightbox"] == lightbox.pk else None
+    return render_lightbox(request, lightbox, owner=True, undo=undo)
 
 
 def render_lightbox(request: HttpRequest, lightbox: Lightbox, *, owner: bool, status: int = 200,
-                    rename_form: LightboxNameForm | None = None, delete_error: str = "") -> HttpResponse:
+                    rename_form: LightboxNameForm | None = None, delete_error: str = "",
+                    undo: dict[str, Any] | None = None) -> HttpResponse:
     shown = entries(lightbox, request.user)
     share_url = ""
     if owner and lightbox.share_token:
@@ -126,7 +131,7 @@ def render_lightbox(request: HttpRequest, lightbox: Lightbox, *, owner: bool, st
         "meta": view_meta(request, lightbox.name, "", noindex=True), "lightbox": lightbox, "entries": shown,
         "owner": owner, "share_url": share_url, "download_url": download_url, "download_form": DownloadForm(),
         "rename_form": rename_form or LightboxNameForm(initial={"name": lightbox.name}, owner=request.user),
-        "has_files": any(entry.available for entry in shown), "delete_error": delete_error,
+        "has_files": any(entry.available for entry in shown), "delete_error": delete_error, "undo": undo,
     }, status=status)
     return response
 
@@ -206,9 +211,39 @@ def remove_item(request: HttpRequest, lightbox_id: int, item_id: int) -> HttpRes
     lightbox = own_lightbox(request, lightbox_id)
     item = get_object_or_404(LightboxItem, pk=item_id, lightbox=lightbox)
     title = item.target.title
+    kind = next(kind for kind in TARGET_MODELS if getattr(item, f"{kind}_id"))
+    request.session[REMOVED_ITEM] = {"lightbox": lightbox.pk, "kind": kind, "object_id": getattr(item, f"{kind}_id"),
+                                     "note": item.note, "added_at": item.added_at.isoformat(), "title": title}
     item.delete()
     lightbox.save(update_fields=["updated_at"])
     messages.success(request, _("“%(title)s” removed.") % {"title": title})
+    return redirect("lightboxes:detail", lightbox.pk)
+
+
+@press_account_required
+@require_POST
+def restore_item(request: HttpRequest, lightbox_id: int) -> HttpResponse:
+    """"Undo" after a removal: the item back in its place, with its note (the form carries both)."""
+    lightbox = own_lightbox(request, lightbox_id)
+    form = RestoreItemForm(request.POST)
+    if not form.is_valid():
+        return message(request, _("This item cannot be put back. Add it again from its page."), status=400,
+                       back=reverse("lightboxes:detail", args=[lightbox.pk]))
+    kind, object_id = form.cleaned_data["kind"], form.cleaned_data["object_id"]
+    target = TARGET_MODELS[kind].objects.filter(pk=object_id).first()
+    if target is None or not may_gather(request.user, kind, target):
+        return message(request, _("There is nothing with this number to add."), status=404)
+    try:
+        with transaction.atomic():
+            item = LightboxItem.objects.create(lightbox=lightbox, note=form.cleaned_data["note"], **{kind: target})
+            LightboxItem.objects.filter(pk=item.pk).update(added_at=form.cleaned_data["added_at"])
+    except IntegrityError:
+        messages.info(request, _("“%(title)s” is already in “%(name)s”.") % {"title": target.title,
+                                                                             "name": lightbox.name})
+    else:
+        lightbox.save(update_fields=["updated_at"])
+        messages.success(request, _("“%(title)s” is back in “%(name)s”.") % {"title": target.title,
+                                                                           "name": lightbox.name})
     return redirect("lightboxes:detail", lightbox.pk)
 
 

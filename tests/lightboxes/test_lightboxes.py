@@ -134,12 +134,35 @@ def test_gathering_from_the_photo_page_a_story_and_search_results(client, journa
     assert not other.items.exists()
 
 
+def test_a_removed_item_can_be_put_back_once_in_its_place_with_its_note(client, journalist, terraces, story):
+    lightbox = Lightbox.objects.create(owner=journalist, name="Sa Pa")
+    first = LightboxItem.objects.create(lightbox=lightbox, image=terraces, note="Bìa số tháng Chín")
+    LightboxItem.objects.create(lightbox=lightbox, page=story.page_ptr)
+    page = f"/en/lightboxes/{lightbox.pk}/"
+    assert client.post(f"{page}items/{first.pk}/remove/")["Location"] == page
+    shown = unescape(client.get(page).content.decode())
+    assert f"“{TERRACES}” removed." in shown and f'action="{page}items/restore/"' in shown
+    assert f"put “{TERRACES}” back" in shown and [item.page for item in lightbox.items.all()] == [story.page_ptr]
+    assert "items/restore/" not in client.get(page).content.decode()  # offered once, on the next page only
+    undo = re.search(r'<form method="post" action="[^"]*restore/".*?</form>', shown, re.DOTALL).group()
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', undo))
+    assert client.post(f"{page}items/restore/", fields)["Location"] == page
+    assert [(item.target, item.note) for item in lightbox.items.all()] == [  # back first, as it was
+        (terraces, "Bìa số tháng Chín"), (story.page_ptr, "")]
+    assert f"“{TERRACES}” is back in “Sa Pa”." in unescape(client.get(page).content.decode())
+    again = client.post(f"{page}items/restore/", fields)  # a second click: still one, and said so
+    assert again.status_code == 302 and lightbox.items.count() == 2
+    assert client.post(f"{page}items/restore/", {**fields, "added_at": "yesterday"}).status_code == 400
+    assert client.post(f"{page}items/restore/", {**fields, "object_id": "999999"}).status_code == 404
+    assert lightbox.items.count() == 2
+
+
 def test_only_press_accounts_have_lightboxes_and_only_their_own(client, journalist, terraces):
     theirs = Lightbox.objects.create(owner=press_account("rival"), name="Rival")
     item = LightboxItem.objects.create(lightbox=theirs, image=terraces)
     for url in (f"/en/lightboxes/{theirs.pk}/", f"/en/lightboxes/{theirs.pk}/download/?size=web"):
         assert client.get(url).status_code == 404
-    for url in ("rename/", "delete/", "share/", f"items/{item.pk}/remove/", f"items/{item.pk}/note/"):
+    for url in ("rename/", "delete/", "share/", f"items/{item.pk}/remove/", f"items/{item.pk}/note/", "items/restore/"):
         assert client.post(f"/en/lightboxes/{theirs.pk}/{url}", {"name": "Mine", "note": "x"}).status_code == 404
     assert Lightbox.objects.get(pk=theirs.pk).name == "Rival" and theirs.items.count() == 1
     client.logout()
