@@ -20,6 +20,7 @@ from storybank.assets.models import LaoCaiImage, MediaAsset
 from storybank.core.visibility import PRESS_GROUP_NAME, public_pages
 from storybank.governance.audit import EXPORT_ACTION
 from storybank.lightboxes.models import Lightbox, LightboxItem
+from storybank.public.cache import CACHE_HEADER
 from storybank.stories.models import StoryPage
 from tests.exiftool import read_back
 
@@ -155,6 +156,22 @@ def test_a_removed_item_can_be_put_back_once_in_its_place_with_its_note(client, 
     assert client.post(f"{page}items/restore/", {**fields, "added_at": "yesterday"}).status_code == 400
     assert client.post(f"{page}items/restore/", {**fields, "object_id": "999999"}).status_code == 404
     assert lightbox.items.count() == 2
+
+
+def test_the_header_offers_my_lightboxes_to_a_signed_in_press_account_and_to_nobody_else(client, demo):
+    link = '<a href="/en/lightboxes/">My lightboxes</a>'
+    anonymous = [client.get("/en/") for _ in range(2)]
+    assert [response[CACHE_HEADER] for response in anonymous] == ["miss", "hit"]  # still one page for everyone
+    assert link not in anonymous[0].content.decode()
+    client.force_login(User.objects.create_user("reader", "reader@example.com", "x"))
+    assert link not in client.get("/en/").content.decode()  # signed in without a press account
+    client.force_login(press_account("journalist"))
+    own_page = client.get("/en/")
+    assert CACHE_HEADER not in own_page and link in own_page.content.decode()
+    listing = client.get("/en/lightboxes/").content.decode()
+    assert '<a href="/en/lightboxes/" aria-current="page">My lightboxes</a>' in listing
+    client.logout()
+    assert client.get("/en/")[CACHE_HEADER] == "hit" and link not in client.get("/en/").content.decode()
 
 
 def test_only_press_accounts_have_lightboxes_and_only_their_own(client, journalist, terraces):

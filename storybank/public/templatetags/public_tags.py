@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from storybank.core.i18n import language_choices
-from storybank.core.visibility import is_asset_public
+from storybank.core.visibility import is_asset_public, is_press_account
 from storybank.home.sections import locale_sections
 from storybank.public import images, seo
 from storybank.public.views import live_locale_homes, view_meta
@@ -61,9 +62,20 @@ def site_nav(context: template.Context) -> dict[str, Any]:
     if cached is not None:
         return cached
     home = live_locale_homes(request).get(get_language())
-    nav = {"home": home, "sections": locale_sections(home) if home else {}}
+    nav = {"home": home, "sections": locale_sections(home) if home else {}, "lightboxes": has_lightboxes(request)}
     request._public_site_nav = nav
     return nav
+
+
+def has_lightboxes(request: Any) -> bool:
+    """Does the header offer "My lightboxes"? Only to a signed-in press account. A request
+    without a session cookie is anonymous and is not asked who it is (no session or group
+    lookup for the pages everyone shares); signed-in pages are never cached
+    (``storybank.public.cache``), so the link reaches no one else."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and is_press_account(user))
 
 
 @register.filter
