@@ -69,6 +69,8 @@ class DecisionQueueView(WagtailAdminTemplateMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         if "withdraw" in request.POST:
             return self.withdraw(request)
+        if "reopen" in request.POST:
+            return self.reopen(request)
         item = self.chosen(request, "item", Decision.PENDING)
         form = self.form_class(request.POST, prefix=str(item.pk))
         if not form.is_valid():
@@ -83,7 +85,6 @@ class DecisionQueueView(WagtailAdminTemplateMixin, View):
                          else _("Rejected: %(item)s") % {"item": item})
         return HttpResponseRedirect(request.path)
 
-
     def withdraw(self, request: HttpRequest) -> HttpResponse:
         """Take back an approval listed under "Latest answers", with the reason the person is sent."""
         item = self.chosen(request, "withdraw", Decision.APPROVED)
@@ -94,10 +95,17 @@ class DecisionQueueView(WagtailAdminTemplateMixin, View):
         messages.success(request, _("Approval withdrawn: %(item)s") % {"item": item})
         return HttpResponseRedirect(request.path)
 
-    def chosen(self, request: HttpRequest, field: str, status: str) -> Any:
-        """The item whose number the form sent in ``field``, while it has ``status`` (else 404)."""
+    def reopen(self, request: HttpRequest) -> HttpResponse:
+        """A rejected or withdrawn item back among the pending ones, to be answered again."""
+        item = self.chosen(request, "reopen", Decision.REJECTED, Decision.WITHDRAWN)
+        decisions.reopen(item)
+        messages.success(request, _("Back in the queue: %(item)s") % {"item": item})
+        return HttpResponseRedirect(request.path)
+
+    def chosen(self, request: HttpRequest, field: str, *statuses: str) -> Any:
+        """The item whose number the form sent in ``field``, while it has one of ``statuses`` (else 404)."""
         number = request.POST.get(field, "")
-        return get_object_or_404(self.model, pk=int(number) if number.isdigit() else 0, status=status)
+        return get_object_or_404(self.model, pk=int(number) if number.isdigit() else 0, status__in=statuses)
 
     def refusal(self, item: Any, approve: bool) -> str:
         """Why this answer cannot be given to ``item`` ("" when it can)."""

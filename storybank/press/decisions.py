@@ -132,6 +132,19 @@ def withdraw(item: PressApplication | AccessRequest, editor: Any, reason: str) -
     return True
 
 
+@transaction.atomic
+def reopen(item: PressApplication | AccessRequest) -> bool:
+    """Put a rejected or withdrawn item back in its queue, to be answered again (an
+    answer given by mistake, a press card renewed); False when it is no longer either.
+    Nobody is emailed now: the next answer is, as any answer."""
+    item = type(item).objects.select_for_update().get(pk=item.pk)
+    if item.status not in (Decision.REJECTED, Decision.WITHDRAWN):
+        return False
+    item.status = Decision.PENDING
+    item.save(update_fields=["status"])
+    return True
+
+
 # --- access requests ----------------------------------------------------------------------
 @transaction.atomic
 def request_access(image: LaoCaiImage, user: Any, data: dict[str, Any]) -> AccessRequest:

@@ -177,6 +177,19 @@ def test_register_sign_in_approve_and_the_account_gets_press_only_photos(
     assert admin_client.post(reverse("press_accounts_applications"),
                              {"withdraw": prefix, f"w{prefix}-reason": "again"}).status_code == 404
 
+    # A renewed press card: the editor puts the application back in the queue and approves it again.
+    queue = admin_client.get(reverse("press_accounts_applications")).content.decode()
+    assert f'name="reopen" value="{prefix}"' in queue
+    mail.outbox.clear()
+    reopened = admin_client.post(reverse("press_accounts_applications"), {"reopen": prefix})
+    application.refresh_from_db()
+    assert reopened.status_code == 302 and application.status == Decision.PENDING and not mail.outbox
+    assert admin_client.post(reverse("press_accounts_applications"), {"reopen": prefix}).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("press_accounts_applications"),
+                          {"item": prefix, f"{prefix}-decision": "approve", f"{prefix}-answer": ""})
+    assert is_press_account(journalist) and "approved" in mail.outbox[0].body
+
 
 def test_a_new_confirmation_link_from_the_press_room_at_most_every_few_minutes(
         client, demo, django_capture_on_commit_callbacks):
