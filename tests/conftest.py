@@ -11,16 +11,44 @@ import os
 import pytest
 from django.db import connection
 
+#: Fixtures through which a test reaches the database: each of them, and
+#: ``demo`` (which unblocks it itself), asks for ``django_db_setup``.
+DATABASE_FIXTURES = frozenset({"django_db_setup", "db", "transactional_db", "live_server"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that restore the database after a flush (``serialized_rollback``)
+    also reset its sequences, so the restored rows get the same ids every time
+    and the demo replay (``tests/demo_replay.py``) recognises the state.
+
+    ``REQUIRE_POSTGRES=1`` (set by ``make test`` for its second run, on
+    PostgreSQL) runs only the tests that reach the database: the others (text
+    folding, parsing, image and video files, feeds' XML) do not depend on it
+    and already ran in the first run."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "reset_sequences": True}), append=False)
+    if os.environ.get("REQUIRE_POSTGRES") != "1":
+        return
+    kept, deselected = [], []
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        (kept if fixtures & DATABASE_FIXTURES or item.get_closest_marker("django_db") else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
 
 @pytest.fixture(autouse=True, scope="session")
-def _require_postgres_when_asked(django_db_setup, django_db_blocker) -> None:
-    """``REQUIRE_POSTGRES=1`` (set by ``make test`` for its second run) makes
-    the suite fail when it is not really talking to PostgreSQL."""
+def _require_postgres_when_asked() -> None:
+    """``REQUIRE_POSTGRES=1`` makes the suite fail when it is not really
+    talking to PostgreSQL (settings only: a test that never reaches the
+    database does not open a connection for this)."""
     if os.environ.get("REQUIRE_POSTGRES") == "1":
-        with django_db_blocker.unblock():
-            assert connection.vendor == "postgresql", (
-                f"REQUIRE_POSTGRES=1 but the suite runs on {connection.vendor}; check DATABASE_URL"
-            )
+        assert connection.vendor == "postgresql", (
+            f"REQUIRE_POSTGRES=1 but the suite runs on {connection.vendor}; check DATABASE_URL"
+        )
 
 
 @pytest.fixture

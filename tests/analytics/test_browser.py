@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
 from openpyxl import load_workbook
+
+from tests.demo_replay import load_demo
 
 # serialized_rollback: an earlier transactional test (e.g. the feed worker kill test) flushes the
 # database, Wagtail's root page and collection included; this restores them first.
@@ -63,7 +63,7 @@ def test_dashboard_with_demo_counters_in_a_browser(live_server, browser_page, dj
     from storybank.analytics.models import KPI_METRICS, Metric
     from storybank.taxonomy.models import ContributingUnit
 
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+    load_demo()
     editor(django_user_model)
     page = browser_page
     page.goto(f"{live_server.url}/admin/login/")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.core.management import call_command
 
+from tests.demo_replay import load_demo
 from tests.site.browser import assert_accessible, keep_local, screenshot
 
 # serialized_rollback: an earlier transactional test may have flushed the database (Wagtail's root
@@ -27,7 +27,7 @@ NOTICE_EN = "This story was retracted at the request of the provincial Departmen
 def test_correct_then_retract_a_story_in_a_browser(live_server, browser):
     from storybank.stories.models import StoryPage
 
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+    load_demo()
     story = StoryPage.objects.get(slug="fansipan-noc-nha-dong-duong", locale__language_code="vi")
     english = StoryPage.objects.get(slug="fansipan-noc-nha-dong-duong", locale__language_code="en")
     addresses = {"vi": live_server.url + story.url, "en": live_server.url + english.url}

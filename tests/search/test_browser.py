@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from django.core.management import call_command
+
+from tests.demo_replay import load_demo
 
 # serialized_rollback: an earlier transactional test (e.g. the feed worker kill test) flushes the
 # database, Wagtail's root page and collection included; this restores them first.
@@ -25,7 +24,7 @@ def browser_page(monkeypatch):
 
 
 def test_search_type_filter_and_page_through(live_server, browser_page):
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+    load_demo()
     page = browser_page
     page.goto(f"{live_server.url}/vi/search/")
     search_box = page.locator("#search-q")  # labelled "Search for" (translated with the catalogues)

@@ -5,11 +5,11 @@ with and without JavaScript."""
 
 from __future__ import annotations
 
-import os
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
+
+from tests.demo_replay import load_demo
 
 from .browser import assert_accessible, axe_violations, keep_local, screenshot
 
@@ -23,7 +23,7 @@ def site(live_server):
     """The demo, with the Wagtail site pointing at the live server (absolute links go there)."""
     from wagtail.models import Site
 
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+    load_demo()
     address = urlsplit(live_server.url)
     site = Site.objects.get(is_default_site=True)
     site.hostname, site.port = address.hostname, address.port

@@ -11,12 +11,10 @@ server speaking LibreTranslate's API (``conftest.libretranslate``)."""
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 from django.test.client import MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
@@ -27,6 +25,7 @@ from wagtail_localize.models import StringSegment, Translation
 from storybank.feeds.models import Feed
 from storybank.feeds.sync import reconcile_feed
 from storybank.translations.models import TranslationMethod, TranslationState
+from tests.demo_replay import load_demo
 from tests.i18n import shown
 
 from .conftest import PEOPLE, fresh, publish_change, story
@@ -99,7 +98,7 @@ def assert_labelled(page, method: str, *, reviewed: bool) -> None:
 @pytest.fixture
 def translations_to_update(libretranslate):
     """The demo, its Vietnamese story changed and its translations synced with the new text."""
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+    load_demo()
     reconcile_feed(Feed.objects.get(slug="sa-pa"))
     source = publish_change(story(SLUG), lede=NEW_LEDE)
     person("editor").post(reverse("translation_status_update", args=[source.pk]))
