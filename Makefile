@@ -45,9 +45,22 @@ test: install-test catalogues system-deps services
 	status=0; $(MAKE) --no-print-directory test-suites || status=$$?; \
 	if [ -n "$$started" ]; then scripts/opensearch.sh stop; fi; exit $$status
 
+## The two runs go side by side: each keeps about one core busy, and they share nothing but the
+## OpenSearch node (each test makes its own throw-away index) and the machine. The SQLite run (browser
+## tests included) prints as it goes; the PostgreSQL run, which skips what never reaches the database,
+## writes to $(POSTGRES_RUN_LOG), printed whole when it ends. Either failing fails `make test`.
+POSTGRES_RUN_LOG := var/test-artifacts/pytest-postgresql.log
 test-suites:
-	OPENSEARCH_URL=$(OPENSEARCH_TEST_URL) $(PY) -m pytest
-	DATABASE_URL=$(PG_TEST_URL) REQUIRE_POSTGRES=1 OPENSEARCH_URL=$(OPENSEARCH_TEST_URL) $(PY) -m pytest -m "not browser"
+	@mkdir -p $(dir $(POSTGRES_RUN_LOG))
+	@DATABASE_URL=$(PG_TEST_URL) REQUIRE_POSTGRES=1 OPENSEARCH_URL=$(OPENSEARCH_TEST_URL) \
+	  $(PY) -m pytest -m "not browser" -p no:cacheprovider >$(POSTGRES_RUN_LOG) 2>&1 & postgres_run=$$!; \
+	trap 'kill $$postgres_run 2>/dev/null' INT TERM; \
+	echo "PostgreSQL run started beside this one (its output: $(POSTGRES_RUN_LOG))."; \
+	OPENSEARCH_URL=$(OPENSEARCH_TEST_URL) $(PY) -m pytest; sqlite=$$?; \
+	wait $$postgres_run; postgres=$$?; \
+	echo; echo "===== The PostgreSQL run ($(POSTGRES_RUN_LOG)) ====="; cat $(POSTGRES_RUN_LOG); \
+	echo; echo "SQLite run: $$([ $$sqlite = 0 ] && echo passed || echo FAILED); PostgreSQL run: $$([ $$postgres = 0 ] && echo passed || echo FAILED)"; \
+	[ $$sqlite = 0 ] && [ $$postgres = 0 ]
 
 ## PostgreSQL (127.0.0.1:5432, trust auth) and Redis (127.0.0.1:6379) for the tests: installed from
 ## Debian's packages when missing (as root), started when not answering, left running (scripts/services.sh).
