@@ -6,7 +6,12 @@ what the project matches), the seven facets as fast fields counted by terms
 aggregations (each facet under every filter but its own: one aggregation for
 the unfiltered facets, one per filtered facet), the same visibility rule, the
 top results with their stored fields, and the total. No database, no result
-cards, no snippets, no exact-spelling boost.
+cards, no exact-spelling boost.
+
+Built with ``snippets=True`` it also stores its folded text and cuts each
+result's highlighted snippet with tantivy's own ``SnippetGenerator``, as the
+project's result cards carry one: the same job as the project's search, done
+the tantivy way (its snippet shows the folded tokens, not the original text).
 """
 
 from __future__ import annotations
@@ -26,12 +31,14 @@ from search.text import Clause, cjk_chars, fold, index_text
 Q, OCCUR = tantivy.Query, tantivy.Occur
 NEVER, FOREVER = -(2**62), 2**62
 STORED = ("title", "url", "summary", "credit", "thumbnail_url")
+#: Characters of a snippet, as the project's (``search.text.snippet``).
+SNIPPET_LENGTH = 220
 
 
-def schema() -> tantivy.Schema:
+def schema(snippets: bool = False) -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("title", tokenizer_name="whitespace", index_option="position")
-    builder.add_text_field("text", tokenizer_name="whitespace", index_option="position")
+    builder.add_text_field("text", stored=snippets, tokenizer_name="whitespace", index_option="position")
     builder.add_text_field("cjk", tokenizer_name="whitespace", index_option="freq")
     for name in ("kind", "locale", "pillar", "licence", *MULTI_VALUED_FACETS):
         builder.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
@@ -49,9 +56,10 @@ def _micro(value: datetime.datetime | None, missing: int) -> int:
 
 
 class TantivyReference:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, snippets: bool = False) -> None:
         self.path = path
-        self.schema = schema()
+        self.snippets = snippets
+        self.schema = schema(snippets)
 
     def build(self, entries: Iterable[Any]) -> int:
         shutil.rmtree(self.path, ignore_errors=True)
@@ -104,7 +112,13 @@ class TantivyReference:
             order = tantivy.Order.Desc if query.effective_sort == "newest" else tantivy.Order.Asc
             found = self.searcher.search(main, query.per_page, count=True, offset=query.offset,
                                          order_by_field=query.effective_sort, order=order)
-        page = [self.searcher.doc(address).to_dict() for _score, address in found.hits]
+        documents = [self.searcher.doc(address) for _score, address in found.hits]
+        page = [document.to_dict() for document in documents]
+        if self.snippets and documents:
+            generator = tantivy.SnippetGenerator.create(self.searcher, main, self.schema, "text")
+            generator.set_max_num_chars(SNIPPET_LENGTH)
+            for fields, document in zip(page, documents, strict=True):
+                fields["snippet"] = generator.snippet_from_doc(document).to_html()
         active = query.filters()
         facets: dict[str, dict[str, int]] = {}
         unfiltered = [name for name in FACETS if name not in active]
