@@ -48,16 +48,18 @@ test: install-test catalogues system-deps services
 ## The two runs go side by side: each keeps about one core busy, and they share nothing but the
 ## OpenSearch node (each test makes its own throw-away index) and the machine. The SQLite run (browser
 ## tests included) prints as it goes; the PostgreSQL run, which skips what never reaches the database,
-## writes to $(POSTGRES_RUN_LOG), printed whole when it ends. Either failing fails `make test`.
+## writes to $(POSTGRES_RUN_LOG), printed whole when it ends. Either failing fails `make test`. Stopped
+## (Ctrl-C, or CI's TERM), both runs get TERM, which pytest turns into an interruption that tears down
+## (tests/conftest.py), and the PostgreSQL run's last lines are shown.
 POSTGRES_RUN_LOG := var/test-artifacts/pytest-postgresql.log
 test-suites:
 	@mkdir -p $(dir $(POSTGRES_RUN_LOG))
 	@DATABASE_URL=$(PG_TEST_URL) REQUIRE_POSTGRES=1 OPENSEARCH_URL=$(OPENSEARCH_TEST_URL) \
 	  $(PY) -m pytest -m "not browser" -p no:cacheprovider >$(POSTGRES_RUN_LOG) 2>&1 & postgres_run=$$!; \
-	trap 'kill $$postgres_run 2>/dev/null' INT TERM; \
 	echo "PostgreSQL run started beside this one (its output: $(POSTGRES_RUN_LOG))."; \
-	OPENSEARCH_URL=$(OPENSEARCH_TEST_URL) $(PY) -m pytest; sqlite=$$?; \
-	wait $$postgres_run; postgres=$$?; \
+	OPENSEARCH_URL=$(OPENSEARCH_TEST_URL) $(PY) -m pytest & sqlite_run=$$!; \
+	trap 'kill -TERM $$sqlite_run $$postgres_run 2>/dev/null; wait; tail -40 $(POSTGRES_RUN_LOG); exit 130' INT TERM; \
+	wait $$sqlite_run; sqlite=$$?; wait $$postgres_run; postgres=$$?; \
 	echo; echo "===== The PostgreSQL run ($(POSTGRES_RUN_LOG)) ====="; cat $(POSTGRES_RUN_LOG); \
 	echo; echo "SQLite run: $$([ $$sqlite = 0 ] && echo passed || echo FAILED); PostgreSQL run: $$([ $$postgres = 0 ] && echo passed || echo FAILED)"; \
 	[ $$sqlite = 0 ] && [ $$postgres = 0 ]

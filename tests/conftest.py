@@ -7,6 +7,7 @@ every area needs lives here.
 from __future__ import annotations
 
 import os
+import signal
 
 import pytest
 from django.db import connection
@@ -14,6 +15,16 @@ from django.db import connection
 #: Fixtures through which a test reaches the database: each of them, and
 #: ``demo`` (which unblocks it itself), asks for ``django_db_setup``.
 DATABASE_FIXTURES = frozenset({"django_db_setup", "db", "transactional_db", "live_server"})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """TERM (``make test`` stopped, or CI's timeout) interrupts the run as Ctrl-C
+    does, so fixtures tear down: worker processes stop and test databases go."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -28,7 +39,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         marker = item.get_closest_marker("django_db")
         if marker is not None and marker.kwargs.get("serialized_rollback"):
-            item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "reset_sequences": True}), append=False)
+            item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "reset_sequences": True}),
+                            append=False)
     if os.environ.get("REQUIRE_POSTGRES") != "1":
         return
     kept, deselected = [], []
@@ -38,6 +50,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def _sequences_follow_restored_rows(request: pytest.FixtureRequest) -> None:
+    """After a serialized rollback restored its rows (ids included) into tables
+    whose sequences were just reset, PostgreSQL's sequences are moved past the
+    highest id, as ``loaddata`` does; otherwise the test's first insert would
+    collide with a restored row (SQLite's AUTOINCREMENT follows by itself)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("serialized_rollback") or connection.vendor != "postgresql":
+        return
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    request.getfixturevalue("_django_db_helper")  # the database restored first
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
+            cursor.execute(statement)
 
 
 @pytest.fixture(autouse=True, scope="session")
