@@ -69,18 +69,6 @@ class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
-class RestoreItemForm(NoteForm):
-    """What "Undo" puts back: the removed item, its note and its place in the lightbox (when it was added)."""
-
-    kind = forms.ChoiceField(choices=[("image", "image"), ("media", "media"), ("page", "page")],
-                             widget=forms.HiddenInput)
-    object_id = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    added_at = forms.DateTimeField(widget=forms.HiddenInput)
-
-    def clean_note(self) -> str:
-        return nfc(self.cleaned_data["note"]).strip()
-
-
 class DownloadForm(forms.Form):
     """The size (a rendition preset) and format of a lightbox's ZIP."""
 

@@ -7,6 +7,7 @@ unknown one does. Nothing here is cached: responses are ``private, no-store``.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import wraps
 from typing import Any
 
@@ -33,13 +34,14 @@ from storybank.public.views import view_meta
 
 from .archive import NotReady, build_lightbox_zip
 from .entries import Entry, entries, may_gather
-from .forms import NEW_LIGHTBOX, AddItemForm, DownloadForm, LightboxNameForm, NoteForm, RestoreItemForm
+from .forms import NEW_LIGHTBOX, AddItemForm, DownloadForm, LightboxNameForm, NoteForm
 from .models import Lightbox, LightboxItem
 
 #: What a download of a lightbox still being prepared tells the client to wait.
 RETRY_AFTER_SECONDS = 30
 TARGET_MODELS = {"image": LaoCaiImage, "media": MediaAsset, "page": Page}
-#: Session key of the item just removed, offered back once ("Undo") on the lightbox's next page.
+#: Session key of the item just removed: offered back ("Undo") once, on its lightbox's next page, and
+#: put back from what the session holds (the form sends nothing but its CSRF token).
 REMOVED_ITEM = "lightboxes:removed"
 
 
@@ -113,8 +115,11 @@ def lightbox_list(request: HttpRequest) -> HttpResponse:
 def lightbox_detail(request: HttpRequest, lightbox_id: int) -> HttpResponse:
     """``/<lang>/lightboxes/<id>/``: the owner's view, with renaming, sharing, notes and the download."""
     lightbox = own_lightbox(request, lightbox_id)
-    removed = request.session.pop(REMOVED_ITEM, None)
-    undo = removed if removed and removed["lightbox"] == lightbox.pk else None
+    removed = request.session.get(REMOVED_ITEM)
+    undo = None
+    if removed and removed["lightbox"] == lightbox.pk and not removed["offered"]:
+        undo = removed
+        request.session[REMOVED_ITEM] = {**removed, "offered": True}
     return render_lightbox(request, lightbox, owner=True, undo=undo)
 
 
@@ -213,7 +218,8 @@ def remove_item(request: HttpRequest, lightbox_id: int, item_id: int) -> HttpRes
     title = item.target.title
     kind = next(kind for kind in TARGET_MODELS if getattr(item, f"{kind}_id"))
     request.session[REMOVED_ITEM] = {"lightbox": lightbox.pk, "kind": kind, "object_id": getattr(item, f"{kind}_id"),
-                                     "note": item.note, "added_at": item.added_at.isoformat(), "title": title}
+                                     "note": item.note, "added_at": item.added_at.isoformat(), "title": title,
+                                     "offered": False}
     item.delete()
     lightbox.save(update_fields=["updated_at"])
     messages.success(request, _("“%(title)s” removed.") % {"title": title})
@@ -223,21 +229,23 @@ def remove_item(request: HttpRequest, lightbox_id: int, item_id: int) -> HttpRes
 @press_account_required
 @require_POST
 def restore_item(request: HttpRequest, lightbox_id: int) -> HttpResponse:
-    """"Undo" after a removal: the item back in its place, with its note (the form carries both)."""
+    """"Undo" after a removal: the item the session remembers back in its place, with its note."""
     lightbox = own_lightbox(request, lightbox_id)
-    form = RestoreItemForm(request.POST)
-    if not form.is_valid():
+    removed = request.session.get(REMOVED_ITEM)
+    if not removed or removed["lightbox"] != lightbox.pk:
         return message(request, _("This item cannot be put back. Add it again from its page."), status=400,
                        back=reverse("lightboxes:detail", args=[lightbox.pk]))
-    kind, object_id = form.cleaned_data["kind"], form.cleaned_data["object_id"]
-    target = TARGET_MODELS[kind].objects.filter(pk=object_id).first()
+    del request.session[REMOVED_ITEM]
+    kind = removed["kind"]
+    target = TARGET_MODELS[kind].objects.filter(pk=removed["object_id"]).first()
     if target is None or not may_gather(request.user, kind, target):
-        return message(request, _("There is nothing with this number to add."), status=404)
+        return message(request, _("This item cannot be put back. Add it again from its page."), status=400,
+                       back=reverse("lightboxes:detail", args=[lightbox.pk]))
     try:
         with transaction.atomic():
-            item = LightboxItem.objects.create(lightbox=lightbox, note=form.cleaned_data["note"], **{kind: target})
-            LightboxItem.objects.filter(pk=item.pk).update(added_at=form.cleaned_data["added_at"])
-    except IntegrityError:
+            item = LightboxItem.objects.create(lightbox=lightbox, note=removed["note"], **{kind: target})
+            LightboxItem.objects.filter(pk=item.pk).update(added_at=datetime.fromisoformat(removed["added_at"]))
+    except IntegrityError:  # added again from its page meanwhile
         messages.info(request, _("“%(title)s” is already in “%(name)s”.") % {"title": target.title,
                                                                              "name": lightbox.name})
     else:
