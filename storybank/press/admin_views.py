@@ -98,8 +98,10 @@ class DecisionQueueView(WagtailAdminTemplateMixin, View):
     def reopen(self, request: HttpRequest) -> HttpResponse:
         """A rejected or withdrawn item back among the pending ones, to be answered again."""
         item = self.chosen(request, "reopen", Decision.REJECTED, Decision.WITHDRAWN)
-        decisions.reopen(item)
-        messages.success(request, _("Back in the queue: %(item)s") % {"item": item})
+        if decisions.reopen(item):
+            messages.success(request, _("Back in the queue: %(item)s") % {"item": item})
+        else:
+            messages.error(request, _("Not put back: the same request is already waiting. %(item)s") % {"item": item})
         return HttpResponseRedirect(request.path)
 
     def chosen(self, request: HttpRequest, field: str, *statuses: str) -> Any:

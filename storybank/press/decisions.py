@@ -135,13 +135,20 @@ def withdraw(item: PressApplication | AccessRequest, editor: Any, reason: str) -
 @transaction.atomic
 def reopen(item: PressApplication | AccessRequest) -> bool:
     """Put a rejected or withdrawn item back in its queue, to be answered again (an
-    answer given by mistake, a press card renewed); False when it is no longer either.
-    Nobody is emailed now: the next answer is, as any answer."""
+    answer given by mistake, a press card renewed), its earlier answer cleared so
+    nothing reads as decided; False when it is no longer either, or when the same
+    person's request for the same photo already waits. Nobody is emailed now: the
+    next answer is, as any answer."""
     item = type(item).objects.select_for_update().get(pk=item.pk)
     if item.status not in (Decision.REJECTED, Decision.WITHDRAWN):
         return False
-    item.status = Decision.PENDING
-    item.save(update_fields=["status"])
+    if isinstance(item, AccessRequest) and AccessRequest.objects.filter(
+            image=item.image_id, email=item.email, status=Decision.PENDING).exists():
+        return False
+    item.status, item.decided_by, item.decided_at, item.answer = Decision.PENDING, None, None, ""
+    if isinstance(item, AccessRequest):
+        item.expires_on = None
+    item.save()
     return True
 
 

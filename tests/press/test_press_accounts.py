@@ -265,6 +265,22 @@ def test_an_anonymous_request_is_answered_claimed_and_expires(
                                       {"withdraw": access_request.pk, f"w{access_request.pk}-reason": "Ảnh bị rút."})
     assert withdrawn.status_code == 302 and not may_download(minh, press_only)
     assert mail.outbox[-1].to == ["minh@example.org"] and "Ảnh bị rút." in mail.outbox[-1].body
+    # Put back in the queue (a new photo restored the right): pending again, no earlier answer left to read,
+    # nobody emailed; a second request of the same person for the same photo keeps it from being put back twice.
+    mail.outbox.clear()
+    assert admin_client.post(queue, {"reopen": prefix}).status_code == 302
+    access_request.refresh_from_db()
+    assert access_request.is_pending and (access_request.answer, access_request.decided_by) == ("", None)
+    assert access_request.expires_on is None and not mail.outbox and not may_download(minh, press_only)
+    assert "Ảnh bị rút." not in client.get("/en/press-accounts/").content.decode()
+    admin_client.post(queue, {"item": prefix, f"{prefix}-decision": "reject", f"{prefix}-answer": "Chưa được."})
+    waiting = AccessRequest.objects.create(image=press_only, requester=minh, name="Minh", email="minh@example.org",
+                                           reason="Lần nữa", language="vi")
+    refused = admin_client.post(queue, {"reopen": prefix}, follow=True)
+    assert "cùng yêu cầu này đang chờ" in refused.content.decode()
+    access_request.refresh_from_db()
+    assert access_request.status == Decision.REJECTED
+    waiting.delete()
     AccessRequest.objects.filter(pk=access_request.pk).update(status=Decision.APPROVED)
 
     # Expired grants give nothing.
