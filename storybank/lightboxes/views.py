@@ -85,6 +85,12 @@ def shared_lightbox(token: str) -> Lightbox:
     return lightbox
 
 
+def removed_from(request: HttpRequest, lightbox: Lightbox) -> dict[str, Any] | None:
+    """The item just removed from ``lightbox`` as the session remembers it (None: nothing, or another's)."""
+    removed = request.session.get(REMOVED_ITEM)
+    return removed if removed and removed["lightbox"] == lightbox.pk else None
+
+
 def safe_next(request: HttpRequest, fallback: str) -> str:
     wanted = request.POST.get("next", "")
     if wanted and url_has_allowed_host_and_scheme(wanted, {request.get_host()}, request.is_secure()):
@@ -115,11 +121,11 @@ def lightbox_list(request: HttpRequest) -> HttpResponse:
 def lightbox_detail(request: HttpRequest, lightbox_id: int) -> HttpResponse:
     """``/<lang>/lightboxes/<id>/``: the owner's view, with renaming, sharing, notes and the download."""
     lightbox = own_lightbox(request, lightbox_id)
-    removed = request.session.get(REMOVED_ITEM)
-    undo = None
-    if removed and removed["lightbox"] == lightbox.pk and not removed["offered"]:
-        undo = removed
-        request.session[REMOVED_ITEM] = {**removed, "offered": True}
+    undo = removed_from(request, lightbox)
+    if undo is not None and not undo["offered"]:
+        request.session[REMOVED_ITEM] = {**undo, "offered": True}
+    else:
+        undo = None
     return render_lightbox(request, lightbox, owner=True, undo=undo)
 
 
@@ -197,17 +203,25 @@ def add_item(request: HttpRequest) -> HttpResponse:
         lightbox, _created = Lightbox.objects.get_or_create(owner=request.user, name=form.cleaned_data["new_name"])
     else:
         lightbox = form.cleaned_data["target_lightbox"]
+    put_in(request, lightbox, kind, target, done=_("“%(title)s” added to “%(name)s”."))
+    return HttpResponseRedirect(safe_next(request, reverse("lightboxes:detail", args=[lightbox.pk])))
+
+
+def put_in(request: HttpRequest, lightbox: Lightbox, kind: str, target: Any, *, done: str, note: str = "",
+           added_at: datetime | None = None) -> None:
+    """``target`` into ``lightbox`` (``added_at``: back where it was), and the message that says so;
+    an item already there stays as it is, and the message says that instead."""
     try:
         with transaction.atomic():
-            LightboxItem.objects.create(lightbox=lightbox, **{kind: target})
+            item = LightboxItem.objects.create(lightbox=lightbox, note=note, **{kind: target})
+            if added_at is not None:
+                LightboxItem.objects.filter(pk=item.pk).update(added_at=added_at)
     except IntegrityError:
         messages.info(request, _("“%(title)s” is already in “%(name)s”.") % {"title": target.title,
                                                                              "name": lightbox.name})
     else:
         lightbox.save(update_fields=["updated_at"])
-        messages.success(request, _("“%(title)s” added to “%(name)s”.") % {"title": target.title,
-                                                                          "name": lightbox.name})
-    return HttpResponseRedirect(safe_next(request, reverse("lightboxes:detail", args=[lightbox.pk])))
+        messages.success(request, done % {"title": target.title, "name": lightbox.name})
 
 
 @press_account_required
@@ -231,27 +245,15 @@ def remove_item(request: HttpRequest, lightbox_id: int, item_id: int) -> HttpRes
 def restore_item(request: HttpRequest, lightbox_id: int) -> HttpResponse:
     """"Undo" after a removal: the item the session remembers back in its place, with its note."""
     lightbox = own_lightbox(request, lightbox_id)
-    removed = request.session.get(REMOVED_ITEM)
-    if not removed or removed["lightbox"] != lightbox.pk:
+    removed, target = removed_from(request, lightbox), None
+    if removed is not None:
+        del request.session[REMOVED_ITEM]
+        target = TARGET_MODELS[removed["kind"]].objects.filter(pk=removed["object_id"]).first()
+    if target is None or not may_gather(request.user, removed["kind"], target):
         return message(request, _("This item cannot be put back. Add it again from its page."), status=400,
                        back=reverse("lightboxes:detail", args=[lightbox.pk]))
-    del request.session[REMOVED_ITEM]
-    kind = removed["kind"]
-    target = TARGET_MODELS[kind].objects.filter(pk=removed["object_id"]).first()
-    if target is None or not may_gather(request.user, kind, target):
-        return message(request, _("This item cannot be put back. Add it again from its page."), status=400,
-                       back=reverse("lightboxes:detail", args=[lightbox.pk]))
-    try:
-        with transaction.atomic():
-            item = LightboxItem.objects.create(lightbox=lightbox, note=removed["note"], **{kind: target})
-            LightboxItem.objects.filter(pk=item.pk).update(added_at=datetime.fromisoformat(removed["added_at"]))
-    except IntegrityError:  # added again from its page meanwhile
-        messages.info(request, _("“%(title)s” is already in “%(name)s”.") % {"title": target.title,
-                                                                             "name": lightbox.name})
-    else:
-        lightbox.save(update_fields=["updated_at"])
-        messages.success(request, _("“%(title)s” is back in “%(name)s”.") % {"title": target.title,
-                                                                           "name": lightbox.name})
+    put_in(request, lightbox, removed["kind"], target, done=_("“%(title)s” is back in “%(name)s”."),
+           note=removed["note"], added_at=datetime.fromisoformat(removed["added_at"]))
     return redirect("lightboxes:detail", lightbox.pk)
 
 
