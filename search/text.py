@@ -344,14 +344,6 @@ def _word_pattern(folded_word: str) -> str:
     return _OPTIONAL_APOSTROPHE.join(_VARIANTS.get(char, re.escape(char)) for char in folded_word)
 
 
-def _after_first_letter(folded_word: str) -> str:
-    """:func:`_word_pattern` of ``folded_word`` with its first letter checked by
-    look-behind: the regex has already stepped over that letter."""
-    first = folded_word[0]
-    rest = _OPTIONAL_APOSTROPHE + _word_pattern(folded_word[1:]) if len(folded_word) > 1 else ""
-    return f"(?<={_VARIANTS.get(first, re.escape(first))}){rest}"
-
-
 #: Characters ``re.IGNORECASE`` matches to a letter's variants without being
 #: one of them (their case mappings lead there: the Kelvin sign to ``k``).
 _OTHER_CASE_PARTNERS = {"a": "\u212b", "k": "\u212a", "s": "\u017f\u1e9b"}
@@ -363,21 +355,40 @@ _FIRST_CHARACTERS = {
 }
 
 
+#: Every character a letter's variant class matches ignoring case, as that letter, and every apostrophe
+#: as ``'``: the "shadow" of a text, as long as the text, that the highlighter scans with plain ASCII
+#: patterns (a class of variants per letter took milliseconds to compile for each new query).
+_SHADOW = str.maketrans({
+    **{char: letter for letter, chars in _FIRST_CHARACTERS.items() for char in chars
+       if not unicodedata.combining(char)},  # (a capital's combining mark, as in "W̊", is no letter)
+    **{char: "'" for char in _APOSTROPHES},
+})
+
+
 def _first_character_class(firsts: Iterable[str]) -> str | None:
-    """A plain (case-sensitive) class of every character that ``firsts`` match
-    ignoring case, for a regex to start with: the scan then jumps between
-    candidates in C instead of trying every alternative at every position (a
-    word is found 3–4× faster, four words 1.8×). None when a first character's
-    case partners are not known (the caller scans as before)."""
+    """A plain class of the characters ``firsts`` can start with in a text's shadow, for a
+    regex to start with: the scan then jumps between candidates in C instead of trying every
+    alternative at every position (a word is found 3–4× faster, four words 1.8×). None when
+    a first character is not a letter of the shadow, a digit or CJK (the caller scans the
+    text itself, ignoring case)."""
     candidates: set[str] = set()
     for char in firsts:
-        if char in _FIRST_CHARACTERS:
-            candidates |= _FIRST_CHARACTERS[char]
-        elif char.isdigit() or has_cjk(char):  # no case: only itself
+        if char in _FIRST_CHARACTERS or char.isdigit() or has_cjk(char):  # in the shadow: only itself
             candidates.add(char)
         else:
             return None
     return "[" + "".join(re.escape(char) for char in sorted(candidates)) + "]"
+
+
+def _shadow_word(folded_word: str) -> str:
+    """``folded_word`` as it stands in a shadow: its letters, an apostrophe allowed between them."""
+    return "'?".join(re.escape(char) for char in folded_word)
+
+
+def _shadow_after_first_letter(folded_word: str) -> str:
+    """:func:`_shadow_word` with its first letter checked by look-behind (the scan stepped over it)."""
+    rest = "'?" + _shadow_word(folded_word[1:]) if len(folded_word) > 1 else ""
+    return f"(?<={re.escape(folded_word[0])}){rest}"
 
 
 def _spelling(text: str) -> str:
@@ -404,6 +415,8 @@ class _Matcher:
     spellings: tuple[frozenset[str], ...] = ()
     #: Prefixes and CJK runs, whatever their spelling.
     others: re.Pattern | None = None
+    #: Which of the two scan the text's shadow (``_SHADOW``) rather than the text.
+    on_shadow: frozenset[str] = frozenset()
 
     @classmethod
     def for_query(cls, parsed: ParsedQuery, *, led: bool = True) -> _Matcher:
@@ -423,14 +436,16 @@ class _Matcher:
         folded_words = sorted(words, key=len, reverse=True)
         prefixes_first = sorted(prefixes, key=len, reverse=True)
         runs_first = sorted(cjk, key=len, reverse=True)
-        # Led by a class of first characters, each alternative checks its own
-        # first letter by look-behind, and (?<!\w.) after it is (?<!\w) before.
+        # Led by a class of first characters, each alternative checks its own first letter by
+        # look-behind, and (?<!\w.) after it is (?<!\w) before; both scan the text's shadow.
         pattern = others = None
+        on_shadow = set()
         if folded_words:
             start = _first_character_class(word[0] for word in folded_words) if led else None
             if start:
-                groups = "|".join(f"({_after_first_letter(word)})" for word in folded_words)
+                groups = "|".join(f"({_shadow_after_first_letter(word)})" for word in folded_words)
                 pattern = re.compile(rf"{start}(?<!\w.)(?i:{groups})(?!\w)", re.DOTALL)
+                on_shadow.add("words")
             else:
                 groups = "|".join(f"({_word_pattern(word)})" for word in folded_words)
                 pattern = re.compile(rf"(?<!\w)(?:{groups})(?!\w)", re.IGNORECASE)
@@ -439,13 +454,15 @@ class _Matcher:
             start = _first_character_class(firsts) if led else None
             runs = [f"(?<={re.escape(run[0])}){re.escape(run[1:])}" for run in runs_first]
             if start:
-                starts = [rf"(?<!\w.)(?:{'|'.join(_after_first_letter(prefix) for prefix in prefixes_first)})\w*"]
+                prefixes = "|".join(_shadow_after_first_letter(prefix) for prefix in prefixes_first)
+                starts = [rf"(?<!\w.)(?:{prefixes})\w*"]
                 others = re.compile(f"{start}(?i:{'|'.join(starts[:bool(prefixes_first)] + runs)})", re.DOTALL)
+                on_shadow.add("others")
             else:
                 alternatives = [rf"(?<!\w){_word_pattern(prefix)}\w*" for prefix in prefixes_first]
                 alternatives += [re.escape(run) for run in runs_first]
                 others = re.compile("|".join(alternatives), re.IGNORECASE)
-        return cls(pattern, tuple(frozenset(words[word]) for word in folded_words), others)
+        return cls(pattern, tuple(frozenset(words[word]) for word in folded_words), others, frozenset(on_shadow))
 
     def __bool__(self) -> bool:
         return self.words is not None or self.others is not None
@@ -453,17 +470,18 @@ class _Matcher:
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every matching stretch of ``text``."""
         found: list[tuple[int, int]] = []
+        shadow = text.translate(_SHADOW) if self.on_shadow else text  # same length: same spans
         if self.words is not None:
             exact: dict[int, list[tuple[int, int]]] = {}
             other: dict[int, list[tuple[int, int]]] = {}
-            for match in self.words.finditer(text):
-                group = match.lastindex
-                typed = _spelling(match.group()) in self.spellings[group - 1]
-                (exact if typed else other).setdefault(group, []).append(match.span())
+            for match in self.words.finditer(shadow if "words" in self.on_shadow else text):
+                group, (start, end) = match.lastindex, match.span()
+                typed = _spelling(text[start:end]) in self.spellings[group - 1]
+                (exact if typed else other).setdefault(group, []).append((start, end))
             for group in exact.keys() | other.keys():
                 found.extend(exact.get(group) or other[group])
         if self.others is not None:
-            found.extend(match.span() for match in self.others.finditer(text))
+            found.extend(match.span() for match in self.others.finditer(shadow if "others" in self.on_shadow else text))
         return found
 
 
