@@ -214,6 +214,8 @@ def hits(page: Sequence[tuple[int, float]], query: SearchQuery, cursor: Any) -> 
     """Result cards of ``page`` ((document id, score) in order), read fresh:
     a document deleted since it was matched is left out."""
     stored = _stored_fields([doc_id for doc_id, _score in page], cursor)
+    if not stored:  # nothing to highlight: the query's highlighter is not even built
+        return []
     highlight = highlighter(query.parsed)
     return [_hit(stored[doc_id], score, highlight) for doc_id, score in page if doc_id in stored]
 
