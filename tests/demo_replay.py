@@ -43,6 +43,7 @@ class _ReplayFailed(Exception):
 def load_demo() -> None:
     """Bring the demo content into the current transaction: replayed when a
     recording fits, loaded by the management command otherwise."""
+    connection.ensure_connection()  # a test that commits may not have opened it yet: the reads below use it raw
     before = _read_tables() if _replayable() else None
     start = _fingerprint(before) if before is not None else None
     recording = _recordings.get(start)

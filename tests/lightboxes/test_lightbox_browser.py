@@ -53,7 +53,7 @@ def test_gather_three_photos_download_the_zip_and_read_the_credits(site, browser
         assert f"Đã thêm “{photo.title}” vào “Bài Y Tý”." in page.locator(".lightbox-messages").inner_text()
     assert_accessible(page, "photo page with the lightbox picker (vi)")
 
-    page.get_by_role("link", name="Hộp ảnh của tôi").click()
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Hộp ảnh của tôi").click()
     page.wait_for_url("**/vi/lightboxes/")
     assert_accessible(page, "my lightboxes (vi)")
     page.get_by_role("link", name="Bài Y Tý").click()
