@@ -62,20 +62,17 @@ def site_nav(context: template.Context) -> dict[str, Any]:
     if cached is not None:
         return cached
     home = live_locale_homes(request).get(get_language())
-    nav = {"home": home, "sections": locale_sections(home) if home else {}, "lightboxes": has_lightboxes(request)}
+    nav = {"home": home, "sections": locale_sections(home) if home else {}, "lightboxes": offers_lightboxes(request)}
     request._public_site_nav = nav
     return nav
 
 
-def has_lightboxes(request: Any) -> bool:
+def offers_lightboxes(request: Any) -> bool:
     """Does the header offer "My lightboxes"? Only to a signed-in press account. A request
     without a session cookie is anonymous and is not asked who it is (no session or group
     lookup for the pages everyone shares); signed-in pages are never cached
     (``storybank.public.cache``), so the link reaches no one else."""
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return False
-    user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated and is_press_account(user))
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and is_press_account(getattr(request, "user", None))
 
 
 @register.filter
