@@ -105,6 +105,10 @@ class SearchText(models.Model):
     text_tokens = models.TextField(blank=True)
     #: Distinct CJK characters, for one-character queries.
     cjk_chars = models.TextField(blank=True)
+    #: What the highlighter scans to cut a snippet of summary and body (``search.text.snippet_shadows``).
+    #: Nullable so that adding it was an ``ADD COLUMN``: SQLite rebuilds a table for a column with a
+    #: default, which drops its full-text triggers. NULL: made at search time.
+    snippet_shadows = models.TextField(null=True, blank=True)
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

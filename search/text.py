@@ -358,11 +358,16 @@ _FIRST_CHARACTERS = {
 #: Every character a letter's variant class matches ignoring case, as that letter, and every apostrophe
 #: as ``'``: the "shadow" of a text, as long as the text, that the highlighter scans with plain ASCII
 #: patterns (a class of variants per letter took milliseconds to compile for each new query).
-_SHADOW = str.maketrans({
+_SHADOW_OF = {
     **{char: letter for letter, chars in _FIRST_CHARACTERS.items() for char in chars
        if not unicodedata.combining(char)},  # (a capital's combining mark, as in "W̊", is no letter)
     **{char: "'" for char in _APOSTROPHES},
-})
+}
+#: ``_SHADOW_OF`` as ``str.translate``'s table, by code point: a tuple is looked up faster than a dict
+#: (1.6-1.9×); characters past it (outside the Basic Multilingual Plane) stay as they are.
+_SHADOW = tuple(_SHADOW_OF.get(chr(code), chr(code)) for code in range(0x10000))
+#: Between the shadows of a document's texts in ``SearchText.snippet_shadows`` (``clean`` leaves none in a text).
+_SHADOWS_SEPARATOR = "\x1f"
 
 
 def _first_character_class(firsts: Iterable[str]) -> str | None:
@@ -467,10 +472,11 @@ class _Matcher:
     def __bool__(self) -> bool:
         return self.words is not None or self.others is not None
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of every matching stretch of ``text``."""
+    def spans(self, text: str, shadow: str | None = None) -> list[tuple[int, int]]:
+        """(start, end) of every matching stretch of ``text``; ``shadow``: its shadow, when stored."""
         found: list[tuple[int, int]] = []
-        shadow = text.translate(_SHADOW) if self.on_shadow else text  # same length: same spans
+        if shadow is None:
+            shadow = text.translate(_SHADOW) if self.on_shadow else text  # same length: same spans
         if self.words is not None:
             exact: dict[int, list[tuple[int, int]]] = {}
             other: dict[int, list[tuple[int, int]]] = {}
@@ -529,14 +535,35 @@ def highlighter(parsed: ParsedQuery) -> Callable[..., SafeString]:
     return functools.partial(_snippet, _matcher_for(parsed))
 
 
-def _snippet(matcher: _Matcher, *texts: str, length: int = 220) -> SafeString:
-    candidates = [clean(text[:SNIPPET_SCAN_LENGTH]).strip() for text in texts if text and text.strip()]
+def snippet_shadows(*texts: str) -> str:
+    """The shadows the highlighter scans to cut a snippet of ``texts``, made once when they are
+    stored (``SearchText.snippet_shadows``): translating non-ASCII text cost a result page up to
+    a millisecond at every search. An ASCII text's is left empty: made at once, and not stored twice."""
+    candidates = (_snippet_candidate(text or "") for text in texts)
+    return _SHADOWS_SEPARATOR.join("" if text.isascii() else text.translate(_SHADOW) for text in candidates)
+
+
+def _snippet_candidate(text: str) -> str:
+    """The part of ``text`` a snippet is cut from."""
+    return clean(text[:SNIPPET_SCAN_LENGTH]).strip()
+
+
+def _snippet(matcher: _Matcher, *texts: str, length: int = 220, shadows: str | None = None) -> SafeString:
+    """``shadows``: ``snippet_shadows(*texts)`` as stored; a shadow of another length than
+    its text (none stored, an ASCII text) is made here."""
+    stored = shadows.split(_SHADOWS_SEPARATOR) if shadows else []
+    candidates: list[tuple[str, str | None]] = []
+    for index, text in enumerate(texts):
+        if text and text.strip():
+            candidate = _snippet_candidate(text)
+            shadow = stored[index] if index < len(stored) else None
+            candidates.append((candidate, shadow if shadow is not None and len(shadow) == len(candidate) else None))
     if not candidates:
         return mark_safe("")
-    best_text, best_spans, best_score = candidates[0], [], 0
+    best_text, best_spans, best_score = candidates[0][0], [], 0
     if matcher:
-        for text in candidates:
-            spans = _merge(matcher.spans(text))
+        for text, shadow in candidates:
+            spans = _merge(matcher.spans(text, shadow))
             if not spans:
                 continue
             window_start, score = _best_window(text, spans, length)

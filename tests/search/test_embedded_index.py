@@ -145,3 +145,32 @@ def test_a_broken_index_is_rebuilt_and_search_never_fails(demo, database_fallbac
     assert search(query).total == backend.sql.search(query).total > 0  # answered, from wherever it could
     assert index_is_current()  # small: rebuilt while the search waited
     assert_same_answer(query)
+
+
+def test_result_cards_read_the_stored_shadows_and_the_migration_stores_the_missing_ones(demo):
+    """Every written row carries its snippets' shadows; a row without them (written before
+    migration 0005) gets the same snippets, and the migration then stores what was missing."""
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from search.text import snippet_shadows
+
+    def stored() -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT summary, body, snippet_shadows FROM search_searchtext ORDER BY document_id")
+            return cursor.fetchall()
+
+    def snippets() -> list[str]:
+        return [hit.snippet for hit in search(SearchQuery(text="Bắc Hà ruou ngo", per_page=50, facets=False)).hits]
+
+    rows = stored()
+    assert rows and all(shadows == snippet_shadows(summary, body) for summary, body, shadows in rows)
+    assert any(shadows.strip("\x1f") for _summary, _body, shadows in rows)  # non-ASCII texts have one
+    written = snippets()
+    assert any("<mark>" in snippet for snippet in written)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE search_searchtext SET snippet_shadows = NULL")
+    assert snippets() == written
+    import_module("search.migrations.0005_snippet_shadows").store_shadows(None, SimpleNamespace(connection=connection))
+    assert stored() == rows
+    assert snippets() == written

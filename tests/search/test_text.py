@@ -203,3 +203,27 @@ def test_spelled_as_answers_as_comparing_words_keys(title):
     for typed in [*TITLES, "sapa", "sapa!", "rượu ngô bắc", "ruoungobacha", "ruoungobachaa", "h'mong", "hmong"]:
         key = words_key(typed).replace(" ", "")
         assert spelled_as(title, key) == (words_key(title).replace(" ", "") == key), (title, typed)
+
+
+def test_snippets_from_stored_shadows_are_the_snippets_made_at_search_time():
+    """``SearchText.snippet_shadows`` saves the search its translating, never changes a snippet;
+    a stored shadow that does not fit its text (none stored, an ASCII text's, a stale one) is made anew."""
+    import random
+
+    from search.text import _matcher_for, _snippet, snippet_shadows
+
+    pieces = ["Rượu", "ngô", "Bắc", "Hà", "H'Mông", "h’mong", "Đồng", "dong", "không", "Ông", "ſaps", "İstanbul",
+              "梯田", "Москва", "terraces", "the", "thé", "—", ",", "\x00", "\u200b", "e\u0301", "🌾", "  "]
+    rng = random.Random(1818)
+    pairs = [tuple("".join(rng.choice(pieces) + rng.choice([" ", "", "\n"]) for _ in range(rng.randint(0, 30)))
+                   for _ in range(2)) for _ in range(200)]
+    queries = ["ruou ngo", "Bắc Hà", "hmong", "dong", "ong", "saps", "istanbul", "梯田", "москва", "terrace*", "the"]
+    for summary, body in [*pairs, ("", "Rượu ngô"), ("Sa Pa", ""), ("plain ascii", "Bắc Hà")]:
+        shadows = snippet_shadows(summary, body)
+        for query in queries:
+            matcher = _matcher_for(parse_query(query))
+            made = _snippet(matcher, summary, body)
+            assert _snippet(matcher, summary, body, shadows=shadows) == made, (query, summary, body)
+            for unfit in ("\x1f", "x" * 999 + "\x1f" + "y" * 999):  # none stored; stale: made anew
+                assert _snippet(matcher, summary, body, shadows=unfit) == made
+    assert snippet_shadows("Sa Pa", "Bắc Hà") == "\x1fbac ha"  # an ASCII text's is made at search time

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from search.documents import IndexEntry
 from search.models import FacetFields, SearchChange, SearchDocument, SearchFacetValue, SearchIndexState, SearchText
 from search.query import SearchHit, SearchQuery
-from search.text import cjk_chars, highlighter, index_text
+from search.text import cjk_chars, highlighter, index_text, snippet_shadows
 
 DOC = "search_searchdocument"
 TEXT = "search_searchtext"
@@ -35,7 +35,7 @@ CHANGE = "search_searchchange"
 HIT_COLUMNS = (
     "d.id", "d.object_type", "d.object_id", "d.locale", "d.kind", "d.licence", "d.date", "d.pillar",
     "d.ethnic_groups", "d.places", "t.title", "t.url", "t.thumbnail_url", "t.credit", "t.rights_expire_on",
-    "t.status", "t.summary", "t.body",
+    "t.status", "t.summary", "t.body", "t.snippet_shadows",
 )
 #: What the tantivy index is built from (see ``index.IndexRow``).
 INDEX_COLUMNS = (
@@ -156,6 +156,7 @@ def _text(document: SearchDocument, entry: IndexEntry) -> SearchText:
         title_tokens=index_text(entry.title),
         text_tokens=index_text(entry.summary, entry.body, entry.meta),
         cjk_chars=cjk_chars(entry.title, entry.summary, entry.body, entry.meta),
+        snippet_shadows=snippet_shadows(entry.summary, entry.body),
     )
 
 
@@ -234,10 +235,11 @@ def _stored_fields(ids: list[int], cursor: Any) -> dict[int, tuple]:
 
 def _hit(row: tuple, score: float, highlight: Callable[..., str]) -> SearchHit:
     (_doc_id, object_type, object_id, locale, kind, licence, date, pillar, ethnic_groups, places, title, url,
-     thumbnail_url, credit, rights_expire_on, status, summary, body) = row  # HIT_COLUMNS
+     thumbnail_url, credit, rights_expire_on, status, summary, body, shadows) = row  # HIT_COLUMNS
     return SearchHit(
         object_type=object_type, object_id=object_id, locale=locale, kind=kind, title=title, url=url,
-        snippet=str(highlight(summary, body)), thumbnail_url=thumbnail_url, credit=credit, licence=licence,
+        snippet=str(highlight(summary, body, shadows=shadows)), thumbnail_url=thumbnail_url, credit=credit,
+        licence=licence,
         date=as_datetime(date), pillar=pillar, ethnic_groups=tuple(ethnic_groups.split()),
         places=tuple(places.split()), rights_expire_on=_date(rights_expire_on), status=status,
         score=float(score or 0.0),
