@@ -442,14 +442,15 @@ class _Matcher:
         prefixes_first = sorted(prefixes, key=len, reverse=True)
         runs_first = sorted(cjk, key=len, reverse=True)
         # Led by a class of first characters, each alternative checks its own first letter by
-        # look-behind, and (?<!\w.) after it is (?<!\w) before; both scan the text's shadow.
+        # look-behind, and (?<!\w.) after it is (?<!\w) before; both scan the text's shadow, where
+        # every letter a query's letter matches is that letter in lower case: no case to ignore.
         pattern = others = None
         on_shadow = set()
         if folded_words:
             start = _first_character_class(word[0] for word in folded_words) if led else None
             if start:
                 groups = "|".join(f"({_shadow_after_first_letter(word)})" for word in folded_words)
-                pattern = re.compile(rf"{start}(?<!\w.)(?i:{groups})(?!\w)", re.DOTALL)
+                pattern = re.compile(rf"{start}(?<!\w.)(?:{groups})(?!\w)", re.DOTALL)
                 on_shadow.add("words")
             else:
                 groups = "|".join(f"({_word_pattern(word)})" for word in folded_words)
@@ -461,7 +462,7 @@ class _Matcher:
             if start:
                 prefixes = "|".join(_shadow_after_first_letter(prefix) for prefix in prefixes_first)
                 starts = [rf"(?<!\w.)(?:{prefixes})\w*"]
-                others = re.compile(f"{start}(?i:{'|'.join(starts[:bool(prefixes_first)] + runs)})", re.DOTALL)
+                others = re.compile(f"{start}(?:{'|'.join(starts[:bool(prefixes_first)] + runs)})", re.DOTALL)
                 on_shadow.add("others")
             else:
                 alternatives = [rf"(?<!\w){_word_pattern(prefix)}\w*" for prefix in prefixes_first]
