@@ -26,6 +26,7 @@ import functools
 import html
 import re
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -368,6 +369,9 @@ _SHADOW_OF = {
 _SHADOW = tuple(_SHADOW_OF.get(chr(code), chr(code)) for code in range(0x10000))
 #: Between the shadows of a document's texts in ``SearchText.snippet_shadows`` (``clean`` leaves none in a text).
 _SHADOWS_SEPARATOR = "\x1f"
+#: What stored shadows begin with: a checksum of the table that made them, so that shadows stored before
+#: the table changed are made anew at search time (``search_reindex`` stores the new ones), never trusted.
+_SHADOWS_MADE_BY = f"{zlib.crc32(''.join(_SHADOW).encode('utf-8', 'surrogatepass')):08x}\x1e"
 
 
 def _first_character_class(firsts: Iterable[str]) -> str | None:
@@ -541,7 +545,8 @@ def snippet_shadows(*texts: str) -> str:
     stored (``SearchText.snippet_shadows``): translating non-ASCII text cost a result page up to
     a millisecond at every search. An ASCII text's is left empty: made at once, and not stored twice."""
     candidates = (_snippet_candidate(text or "") for text in texts)
-    return _SHADOWS_SEPARATOR.join("" if text.isascii() else text.translate(_SHADOW) for text in candidates)
+    shadows = (("" if text.isascii() else text.translate(_SHADOW)) for text in candidates)
+    return _SHADOWS_MADE_BY + _SHADOWS_SEPARATOR.join(shadows)
 
 
 def _snippet_candidate(text: str) -> str:
@@ -551,8 +556,9 @@ def _snippet_candidate(text: str) -> str:
 
 def _snippet(matcher: _Matcher, *texts: str, length: int = 220, shadows: str | None = None) -> SafeString:
     """``shadows``: ``snippet_shadows(*texts)`` as stored; a shadow of another length than
-    its text (none stored, an ASCII text) is made here."""
-    stored = shadows.split(_SHADOWS_SEPARATOR) if shadows else []
+    its text (none stored, an ASCII text) or made by another table is made here."""
+    made_here = not shadows or not shadows.startswith(_SHADOWS_MADE_BY)
+    stored = [] if made_here else shadows[len(_SHADOWS_MADE_BY):].split(_SHADOWS_SEPARATOR)
     candidates: list[tuple[str, str | None]] = []
     for index, text in enumerate(texts):
         if text and text.strip():

@@ -226,4 +226,9 @@ def test_snippets_from_stored_shadows_are_the_snippets_made_at_search_time():
             assert _snippet(matcher, summary, body, shadows=shadows) == made, (query, summary, body)
             for unfit in ("\x1f", "x" * 999 + "\x1f" + "y" * 999):  # none stored; stale: made anew
                 assert _snippet(matcher, summary, body, shadows=unfit) == made
-    assert snippet_shadows("Sa Pa", "Bắc Hà") == "\x1fbac ha"  # an ASCII text's is made at search time
+    made_by, parts = snippet_shadows("Sa Pa", "Bắc Hà").split("\x1e")
+    assert parts == "\x1fbac ha"  # an ASCII text's is made at search time
+    other_table = f"{int(made_by, 16) ^ 1:08x}\x1e{parts}"  # stored before the table changed: not trusted
+    matcher = _matcher_for(parse_query("ha"))
+    assert _snippet(matcher, "Sa Pa", "Bắc Hà", shadows=other_table) == "Bắc <mark>Hà</mark>"
+    assert _snippet(matcher, "Sa Pa", "Bắc Hà", shadows=f"{made_by}\x1e\x1fbac hx") == "Sa Pa"  # trusted, so read
