@@ -494,7 +494,7 @@ def forget_highlighter(params: dict) -> None:
 
     _matcher_for.cache_clear()
     matcher = _Matcher.for_query(SearchQuery(**params).parsed)
-    patterns = {pattern.pattern for pattern in (matcher.words, matcher.others) if pattern is not None}
+    patterns = {pattern for pattern in (matcher.words_regex, matcher.others and matcher.others.pattern) if pattern}
     for key in [key for key in re._cache if key[1] in patterns]:  # Python 3.11's compile cache
         del re._cache[key]
 

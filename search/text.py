@@ -414,14 +414,20 @@ class _Matcher:
     diacritics; where a word appears in a text spelt exactly as typed, only
     those spellings are marked ("thang" marks "bậc thang", not "Tháng").
 
-    Every whole word typed is one group of one regex, so a text is scanned
-    once for all of them (a look-behind per word made the scan several times
-    slower); each match is then checked against the spellings typed."""
+    Whole words typed in ASCII letters and digits (what folding leaves of
+    Vietnamese and English) are found with ``str.find`` in the text's shadow,
+    where every letter they match is that letter in lower case; other words are
+    one group each of one regex, so a text is scanned once for all of them. Each
+    match is then checked against the spellings typed."""
 
-    #: Every whole word typed, whatever its spelling: group ``n`` is ``spellings[n - 1]``'s word.
-    words: re.Pattern | None = None
+    #: The regex of every whole word typed, whatever its spelling (group ``n`` is ``spellings[n - 1]``'s word),
+    #: compiled only when a text needs it (a new query's words found by ``str.find`` compile nothing).
+    words_regex: str | None = None
+    words_flags: int = 0
     #: Per group, the exact spellings typed of that word (case and apostrophes aside).
     spellings: tuple[frozenset[str], ...] = ()
+    #: The words of the groups, in order, when all are ASCII and found in the shadow with ``str.find``.
+    literal_words: tuple[str, ...] = ()
     #: Prefixes and CJK runs, whatever their spelling.
     others: re.Pattern | None = None
     #: Which of the two scan the text's shadow (``_SHADOW``) rather than the text.
@@ -447,18 +453,21 @@ class _Matcher:
         runs_first = sorted(cjk, key=len, reverse=True)
         # Led by a class of first characters, each alternative checks its own first letter by
         # look-behind, and (?<!\w.) after it is (?<!\w) before; both scan the text's shadow, where
-        # every letter a query's letter matches is that letter in lower case: no case to ignore.
-        pattern = others = None
+        # every letter an ASCII letter matches is that letter in lower case: no case to ignore.
+        words_regex, words_flags, literal_words, others = None, 0, (), None
         on_shadow = set()
         if folded_words:
             start = _first_character_class(word[0] for word in folded_words) if led else None
             if start:
                 groups = "|".join(f"({_shadow_after_first_letter(word)})" for word in folded_words)
-                pattern = re.compile(rf"{start}(?<!\w.)(?:{groups})(?!\w)", re.DOTALL)
+                ascii_only = all(word.isascii() for word in folded_words)
+                words_regex = rf"{start}(?<!\w.)(?{'' if ascii_only else 'i'}:{groups})(?!\w)"
+                words_flags = re.DOTALL
+                literal_words = tuple(folded_words) if ascii_only else ()
                 on_shadow.add("words")
             else:
                 groups = "|".join(f"({_word_pattern(word)})" for word in folded_words)
-                pattern = re.compile(rf"(?<!\w)(?:{groups})(?!\w)", re.IGNORECASE)
+                words_regex, words_flags = rf"(?<!\w)(?:{groups})(?!\w)", re.IGNORECASE
         if prefixes_first or runs_first:
             firsts = [*(prefix[0] for prefix in prefixes_first), *(run[0] for run in runs_first)]
             start = _first_character_class(firsts) if led else None
@@ -466,27 +475,38 @@ class _Matcher:
             if start:
                 prefixes = "|".join(_shadow_after_first_letter(prefix) for prefix in prefixes_first)
                 starts = [rf"(?<!\w.)(?:{prefixes})\w*"]
-                others = re.compile(f"{start}(?:{'|'.join(starts[:bool(prefixes_first)] + runs)})", re.DOTALL)
+                case = "" if all(prefix.isascii() for prefix in prefixes_first) else "i"
+                others = re.compile(f"{start}(?{case}:{'|'.join(starts[:bool(prefixes_first)] + runs)})", re.DOTALL)
                 on_shadow.add("others")
             else:
                 alternatives = [rf"(?<!\w){_word_pattern(prefix)}\w*" for prefix in prefixes_first]
                 alternatives += [re.escape(run) for run in runs_first]
                 others = re.compile("|".join(alternatives), re.IGNORECASE)
-        return cls(pattern, tuple(frozenset(words[word]) for word in folded_words), others, frozenset(on_shadow))
+        spellings = tuple(frozenset(words[word]) for word in folded_words)
+        return cls(words_regex, words_flags, spellings, literal_words, others, frozenset(on_shadow))
+
+    @property
+    def words(self) -> re.Pattern | None:
+        """The compiled words regex (``re`` keeps it compiled)."""
+        return None if self.words_regex is None else re.compile(self.words_regex, self.words_flags)
 
     def __bool__(self) -> bool:
-        return self.words is not None or self.others is not None
+        return self.words_regex is not None or self.others is not None
 
     def spans(self, text: str, shadow: str | None = None) -> list[tuple[int, int]]:
         """(start, end) of every matching stretch of ``text``; ``shadow``: its shadow, when stored."""
         found: list[tuple[int, int]] = []
         if shadow is None:
             shadow = text.translate(_SHADOW) if self.on_shadow else text  # same length: same spans
-        if self.words is not None:
+        if self.words_regex is not None:
             exact: dict[int, list[tuple[int, int]]] = {}
             other: dict[int, list[tuple[int, int]]] = {}
-            for match in self.words.finditer(shadow if "words" in self.on_shadow else text):
-                group, (start, end) = match.lastindex, match.span()
+            if self.literal_words:
+                matches = _whole_words(shadow, self.literal_words)
+            else:
+                scanned = shadow if "words" in self.on_shadow else text
+                matches = [(match.lastindex, *match.span()) for match in self.words.finditer(scanned)]
+            for group, start, end in matches:
                 typed = _spelling(text[start:end]) in self.spellings[group - 1]
                 (exact if typed else other).setdefault(group, []).append((start, end))
             for group in exact.keys() | other.keys():
@@ -494,6 +514,48 @@ class _Matcher:
         if self.others is not None:
             found.extend(match.span() for match in self.others.finditer(shadow if "others" in self.on_shadow else text))
         return found
+
+
+def _whole_words(shadow: str, words: tuple[str, ...]) -> list[tuple[int, int, int]]:
+    """(group, start, end) of each of ``words`` in ``shadow``, as the led words regex finds them:
+    whole words, at most one apostrophe between two letters, the longest word first where two
+    start together, none overlapping. Found with ``str.find`` in the shadow without apostrophes
+    (a search in C, where the regex was tried at every candidate letter), then checked in the shadow."""
+    at = shadow.find("'")
+    if at >= 0:
+        apostrophes = []
+        while at >= 0:
+            apostrophes.append(at)
+            at = shadow.find("'", at + 1)
+        letters = shadow.replace("'", "")
+        before = [position - count for count, position in enumerate(apostrophes)]  # other characters before each
+    else:
+        letters, before = shadow, []
+    found: list[tuple[int, int, int]] = []
+    for group, word in enumerate(words, 1):
+        at = letters.find(word)
+        while at >= 0:
+            last = at + len(word) - 1
+            start = at + bisect.bisect_right(before, at) if before else at
+            end = (last + bisect.bisect_right(before, last) if before else last) + 1
+            if ((end - start == len(word) or "''" not in shadow[start:end])
+                    and not (start and _is_word_character(shadow[start - 1]))
+                    and not (end < len(shadow) and _is_word_character(shadow[end]))):
+                found.append((start, group, end))
+            at = letters.find(word, at + 1)
+    found.sort()
+    chosen: list[tuple[int, int, int]] = []
+    reached = 0
+    for start, group, end in found:
+        if start >= reached:
+            chosen.append((group, start, end))
+            reached = end
+    return chosen
+
+
+def _is_word_character(char: str) -> bool:
+    """What ``re``'s ``\\w`` matches in a str."""
+    return char.isalnum() or char == "_"
 
 
 @functools.lru_cache(maxsize=256)

@@ -232,3 +232,17 @@ def test_snippets_from_stored_shadows_are_the_snippets_made_at_search_time():
     matcher = _matcher_for(parse_query("ha"))
     assert _snippet(matcher, "Sa Pa", "Bắc Hà", shadows=other_table) == "Bắc <mark>Hà</mark>"
     assert _snippet(matcher, "Sa Pa", "Bắc Hà", shadows=f"{made_by}\x1e\x1fbac hx") == "Sa Pa"  # trusted, so read
+
+
+@pytest.mark.parametrize("text", ["l'ong", "h''mong", "H’Mông'", "'hmong'", "x'hmong", "h'm'o'n'g", "hmong'''",
+                                  "ông ông'ông", "Ông-ong_ong", "ong2ong ong", "không ong không", "a'a'a a"])
+@pytest.mark.parametrize("query", ["ong", "hmong", "h'mong", "a", "mong ong", "ong hmong a"])
+def test_whole_words_found_by_str_find_are_those_the_regex_finds(query, text):
+    """Words typed in ASCII are found with ``str.find`` in the shadow without its apostrophes:
+    at most one apostrophe between two letters, whole words only, as the plain regex."""
+    from search.text import _Matcher
+
+    parsed = parse_query(query)
+    fast, plain = _Matcher.for_query(parsed), _Matcher.for_query(parsed, led=False)
+    assert fast.literal_words
+    assert fast.spans(text) == plain.spans(text)
