@@ -15,32 +15,16 @@ from dataclasses import replace
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from wagtail.log_actions import LogFormatter, log
+from wagtail.log_actions import log
 
 from storybank.analytics.models import Metric
 from storybank.analytics.recording import COUNT_HEADER, Hit, count_safely
 from storybank.assets.models import LaoCaiImage
 from storybank.core.visibility import is_press_account
 
+from .audit import PRESS_DOWNLOAD_ACTION
+
 logger = logging.getLogger(__name__)
-
-PRESS_DOWNLOAD_ACTION = "storybank.press_download"
-
-
-class PressDownloadFormatter(LogFormatter):
-    label = gettext_lazy("Press download")
-
-    def format_message(self, log_entry: Any) -> str:
-        data = log_entry.data or {}
-        return _("Downloaded by a press account: %(what)s (%(address)s)") % {
-            "what": data.get("what", ""), "address": data.get("path", "")}
-
-
-def register_actions(actions: Any) -> None:
-    """``register_log_actions`` hook."""
-    actions.register_action(PRESS_DOWNLOAD_ACTION)(PressDownloadFormatter)
 
 
 def downloaded_image(request: HttpRequest) -> LaoCaiImage | None:

@@ -1,5 +1,5 @@
 """The editors' menu for press accounts and access requests, and the audit's
-name for a press account's download."""
+names for the press app's actions (``audit``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from .admin_views import AccessRequestsView, ApplicationsView, may_decide
-from .downloads import register_actions
+from .audit import register_actions
 
 
 @hooks.register("register_admin_urls")

@@ -22,7 +22,7 @@ from storybank.analytics.models import DailyCount, Metric
 from storybank.assets.models import LaoCaiImage
 from storybank.core.visibility import PRESS_GROUP_NAME, is_press_account, may_download
 from storybank.governance.rights import editors_to_notify
-from storybank.press.downloads import PRESS_DOWNLOAD_ACTION
+from storybank.press.audit import PRESS_DOWNLOAD_ACTION
 from storybank.press.models import AccessRequest, Decision, PressApplication
 from storybank.press.views import resend_key
 from storybank.stories.models import StoryPage
