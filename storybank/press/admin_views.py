@@ -98,7 +98,7 @@ class DecisionQueueView(WagtailAdminTemplateMixin, View):
     def reopen(self, request: HttpRequest) -> HttpResponse:
         """A rejected or withdrawn item back among the pending ones, to be answered again."""
         item = self.chosen(request, "reopen", Decision.REJECTED, Decision.WITHDRAWN)
-        if decisions.reopen(item):
+        if decisions.reopen(item, request.user):
             messages.success(request, _("Back in the queue: %(item)s") % {"item": item})
         else:
             messages.error(request, _("Not put back: the same request is already waiting. %(item)s") % {"item": item})

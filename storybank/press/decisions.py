@@ -1,6 +1,7 @@
 """What happens when a journalist registers or asks for a photo, and when an
-editor answers: accounts, the Press group, grants, and the emails that say so.
-Each step is one transaction; an email is sent only once it committed."""
+editor answers: accounts, the Press group, grants, the emails that say so and
+each answer's entry in the audit trail (``audit``). Each step is one
+transaction; an email is sent only once it committed."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from storybank.assets.models import LaoCaiImage
 from storybank.core.visibility import PRESS_GROUP_NAME
 from storybank.governance.rights import _preferred_language, admin_url, editors_to_notify
 
+from .audit import APPROVE_ACTION, REJECT_ACTION, REOPEN_ACTION, WITHDRAW_ACTION, answer_of, log_answer
 from .confirmation import CONFIRM_LINK_DAYS, confirmation_token
 from .grants import claim_token
 from .models import AccessRequest, Decision, PressApplication
@@ -102,6 +104,7 @@ def decide_application(application: PressApplication, editor: Any, approve: bool
     application.status = Decision.APPROVED if approve else Decision.REJECTED
     application.decided_by, application.decided_at, application.answer = editor, timezone.now(), answer.strip()
     application.save()
+    log_answer(application, APPROVE_ACTION if approve else REJECT_ACTION, editor)
     press, _created = Group.objects.get_or_create(name=PRESS_GROUP_NAME)
     if approve:
         application.user.groups.add(press)
@@ -120,8 +123,10 @@ def withdraw(item: PressApplication | AccessRequest, editor: Any, reason: str) -
     item = type(item).objects.select_for_update().get(pk=item.pk)
     if item.status != Decision.APPROVED:
         return False
+    previous = answer_of(item)
     item.status, item.decided_by, item.decided_at, item.answer = Decision.WITHDRAWN, editor, timezone.now(), reason
     item.save()
+    log_answer(item, WITHDRAW_ACTION, editor, previous)
     if isinstance(item, PressApplication):
         item.user.groups.remove(Group.objects.get_or_create(name=PRESS_GROUP_NAME)[0])
         address, name, title = item.user.email, item.user.get_full_name() or item.user.get_username(), ""
@@ -133,22 +138,24 @@ def withdraw(item: PressApplication | AccessRequest, editor: Any, reason: str) -
 
 
 @transaction.atomic
-def reopen(item: PressApplication | AccessRequest) -> bool:
+def reopen(item: PressApplication | AccessRequest, editor: Any) -> bool:
     """Put a rejected or withdrawn item back in its queue, to be answered again (an
     answer given by mistake, a press card renewed), its earlier answer cleared so
-    nothing reads as decided; False when it is no longer either, or when the same
-    person's request for the same photo already waits. Nobody is emailed now: the
-    next answer is, as any answer."""
+    nothing reads as decided (the audit entry, by ``editor``, keeps it); False when
+    it is no longer either, or when the same person's request for the same photo
+    already waits. Nobody is emailed now: the next answer is, as any answer."""
     item = type(item).objects.select_for_update().get(pk=item.pk)
     if item.status not in (Decision.REJECTED, Decision.WITHDRAWN):
         return False
     if isinstance(item, AccessRequest) and AccessRequest.objects.filter(
             image=item.image_id, email=item.email, status=Decision.PENDING).exists():
         return False
+    previous = answer_of(item)
     item.status, item.decided_by, item.decided_at, item.answer = Decision.PENDING, None, None, ""
     if isinstance(item, AccessRequest):
         item.expires_on = None
     item.save()
+    log_answer(item, REOPEN_ACTION, editor, previous)
     return True
 
 
@@ -182,6 +189,7 @@ def decide_access(access_request: AccessRequest, editor: Any, approve: bool, ans
     access_request.decided_by, access_request.decided_at = editor, timezone.now()
     access_request.answer, access_request.expires_on = answer.strip(), expires_on if approve else None
     access_request.save()
+    log_answer(access_request, APPROVE_ACTION if approve else REJECT_ACTION, editor)
     photo_url = site_url(reverse("public:photo", args=[access_request.image_id]))
     claim_url = ""
     if approve and access_request.requester_id is None:

@@ -2,16 +2,19 @@
 journalist registers, an editor approves from the admin, the account gets
 press-only photos and its downloads land in the audit and the KPIs; anyone
 asks for a restricted photo and an approved request opens it until it expires;
+every editor's answer lands in the audit with what it replaced;
 embargoed items show their time to the press alone."""
 
 from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
@@ -22,7 +25,13 @@ from storybank.analytics.models import DailyCount, Metric
 from storybank.assets.models import LaoCaiImage
 from storybank.core.visibility import PRESS_GROUP_NAME, is_press_account, may_download
 from storybank.governance.rights import editors_to_notify
-from storybank.press.audit import PRESS_DOWNLOAD_ACTION
+from storybank.press.audit import (
+    APPROVE_ACTION,
+    PRESS_DOWNLOAD_ACTION,
+    REJECT_ACTION,
+    REOPEN_ACTION,
+    WITHDRAW_ACTION,
+)
 from storybank.press.models import AccessRequest, Decision, PressApplication
 from storybank.press.views import resend_key
 from storybank.stories.models import StoryPage
@@ -49,6 +58,17 @@ def editor(admin_user):
 
 def editor_addresses() -> set[str]:
     return {user.email for user in editors_to_notify()}
+
+
+def logged_answers(item: Any) -> list[tuple[str, Any, dict[str, Any]]]:
+    """The item's own history: its entries in Wagtail's audit log, oldest first."""
+    entries = ModelLogEntry.objects.filter(content_type=ContentType.objects.get_for_model(item),
+                                           object_id=str(item.pk)).order_by("pk")
+    return [(entry.action, entry.user, entry.data) for entry in entries]
+
+
+def site_history(admin_client) -> str:
+    return admin_client.get(reverse("wagtailadmin_reports:site_history")).content.decode()
 
 
 def registration(email: str = "lan@baolaocai.example", **changes: str) -> dict[str, str]:
@@ -146,6 +166,8 @@ def test_register_sign_in_approve_and_the_account_gets_press_only_photos(
     assert application.status == Decision.APPROVED and application.decided_by == editor
     assert is_press_account(journalist) and journalist.groups.filter(name=PRESS_GROUP_NAME).exists()
     assert mail.outbox[0].to == [journalist.email] and "approved" in mail.outbox[0].body
+    approval = {"status": "approved", "answer": "", "decided_by": editor.get_username(), "expires_on": ""}
+    assert logged_answers(application) == [(APPROVE_ACTION, editor, approval)]
 
     # Approved: the photo page and its files, and the download is audited and counted.
     assert client.get(f"/en/photos/{press_only.pk}/").status_code == 200
@@ -176,6 +198,8 @@ def test_register_sign_in_approve_and_the_account_gets_press_only_photos(
     assert "was withdrawn" in client.get("/en/press-accounts/").content.decode()
     assert admin_client.post(reverse("press_accounts_applications"),
                              {"withdraw": prefix, f"w{prefix}-reason": "again"}).status_code == 404
+    withdrawal = {**approval, "status": "withdrawn", "answer": "Thẻ nhà báo đã hết hạn."}
+    assert logged_answers(application)[1:] == [(WITHDRAW_ACTION, editor, {**withdrawal, "previous": approval})]
 
     # A renewed press card: the editor puts the application back in the queue and approves it again.
     queue = admin_client.get(reverse("press_accounts_applications")).content.decode()
@@ -185,10 +209,22 @@ def test_register_sign_in_approve_and_the_account_gets_press_only_photos(
     application.refresh_from_db()
     assert reopened.status_code == 302 and application.status == Decision.PENDING and not mail.outbox
     assert admin_client.post(reverse("press_accounts_applications"), {"reopen": prefix}).status_code == 404
+    # The application's fields no longer hold the withdrawal; its history does, and says who put it back.
+    assert application.answer == "" and logged_answers(application)[2:] == [(REOPEN_ACTION, editor, {
+        "status": "pending", "answer": "", "decided_by": "", "expires_on": "", "previous": withdrawal})]
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(reverse("press_accounts_applications"),
                           {"item": prefix, f"{prefix}-decision": "approve", f"{prefix}-answer": ""})
     assert is_press_account(journalist) and "approved" in mail.outbox[0].body
+    assert [action for action, _user, _data in logged_answers(application)] == [
+        APPROVE_ACTION, WITHDRAW_ACTION, REOPEN_ACTION, APPROVE_ACTION]
+    # Reports › Site history tells it in the administrator's language (Vietnamese here).
+    history = site_history(admin_client)
+    assert "Nguyễn Thị Lan (Báo Lào Cai)" in history
+    assert "Đã rút lại phê chuẩn. Đã trả lời người gửi: “Thẻ nhà báo đã hết hạn.” " \
+           "Câu trả lời trước: Đã duyệt, do admin đưa ra." in history
+    assert "Đã đưa lại vào hàng chờ. Câu trả lời trước: Đã rút lại phê chuẩn, do admin đưa ra. " \
+           "Nội dung: “Thẻ nhà báo đã hết hạn.”" in history
 
 
 def test_a_new_confirmation_link_from_the_press_room_at_most_every_few_minutes(
@@ -215,7 +251,7 @@ def test_a_public_download_by_a_press_account_is_audited_but_not_by_others(clien
 
 
 def test_an_anonymous_request_is_answered_claimed_and_expires(
-        client, admin_client, demo, press_only, django_capture_on_commit_callbacks):
+        client, admin_client, admin_user, demo, press_only, django_capture_on_commit_callbacks):
     address = f"/en/photos/{press_only.pk}/request-access/"  # in English whatever language a test before left active
     assert client.get(address).status_code == 405
     missing = client.post(address, {"name": "Trần Văn Minh", "email": "", "reason": ""})
@@ -240,7 +276,10 @@ def test_an_anonymous_request_is_answered_claimed_and_expires(
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(queue, {"item": prefix, f"{prefix}-decision": "approve", f"{prefix}-expires_on": ""})
     access_request.refresh_from_db()
-    assert access_request.expires_on == timezone.localdate() + datetime.timedelta(days=30)
+    expires_on = timezone.localdate() + datetime.timedelta(days=30)
+    assert access_request.expires_on == expires_on
+    approval = {"status": "approved", "answer": "", "decided_by": "admin", "expires_on": expires_on.isoformat()}
+    assert logged_answers(access_request) == [(APPROVE_ACTION, admin_user, approval)]
     body = mail.outbox[-1].body
     assert mail.outbox[-1].to == ["minh@example.org"] and "/press-accounts/claim/" in body
     claim = body[body.index("/press-accounts/claim/") - 3:].split()[0].rstrip(".")
@@ -273,6 +312,12 @@ def test_an_anonymous_request_is_answered_claimed_and_expires(
     assert access_request.is_pending and (access_request.answer, access_request.decided_by) == ("", None)
     assert access_request.expires_on is None and not mail.outbox and not may_download(minh, press_only)
     assert "Ảnh bị rút." not in client.get("/en/press-accounts/").content.decode()
+    withdrawal = {**approval, "status": "withdrawn", "answer": "Ảnh bị rút."}
+    assert logged_answers(access_request)[1:] == [
+        (WITHDRAW_ACTION, admin_user, {**withdrawal, "previous": approval}),
+        (REOPEN_ACTION, admin_user, {"status": "pending", "answer": "", "decided_by": "", "expires_on": "",
+                                     "previous": withdrawal}),
+    ]
     admin_client.post(queue, {"item": prefix, f"{prefix}-decision": "reject", f"{prefix}-answer": "Chưa được."})
     waiting = AccessRequest.objects.create(image=press_only, requester=minh, name="Minh", email="minh@example.org",
                                            reason="Lần nữa", language="vi")
@@ -280,6 +325,11 @@ def test_an_anonymous_request_is_answered_claimed_and_expires(
     assert "cùng yêu cầu này đang chờ" in refused.content.decode()
     access_request.refresh_from_db()
     assert access_request.status == Decision.REJECTED
+    assert logged_answers(access_request)[3:] == [(REJECT_ACTION, admin_user, {  # the refused reopen left none
+        "status": "rejected", "answer": "Chưa được.", "decided_by": "admin", "expires_on": ""})]
+    history = site_history(admin_client)
+    assert f"Đã phê chuẩn đến hết ngày {expires_on.isoformat()}." in history
+    assert "Đã từ chối. Đã trả lời người gửi: “Chưa được.”" in history
     waiting.delete()
     AccessRequest.objects.filter(pk=access_request.pk).update(status=Decision.APPROVED)
 
