@@ -86,8 +86,12 @@ class _Recording:
                 for table in sorted(self.after):
                     writer.insert(table, self.after[table] - self.before[table])
                 writer.finish()
-                if _read_tables() != self.after or not _files_present():
-                    raise _ReplayFailed("the replay did not reproduce the demo")
+                replayed = _read_tables()
+                tables = replayed.keys() | self.after.keys()
+                differing = sorted(table for table in tables if replayed.get(table) != self.after.get(table))
+                if differing:
+                    raise _ReplayFailed(f"the replay did not reproduce the demo in {', '.join(differing)}")
+                _check_files_present()
         except Exception as error:  # noqa: BLE001 - any failure means: load for real
             warnings.warn(f"demo replay not used ({error}); running load_demo", stacklevel=2)
             return False
@@ -142,17 +146,18 @@ def _postgres_lines(table: str) -> list[bytes]:
     return data.splitlines()
 
 
-def _files_present() -> bool:
-    """Every file a row names is still on disk (a test may have deleted one)."""
+def _check_files_present() -> None:
+    """Every file a row names is still on disk: a test may have deleted one
+    (its rows come back when it rolls back, its files do not). Says which."""
     for model in apps.get_models():
         for field in model._meta.get_fields():
             if isinstance(field, models.FileField) and field.concrete:
                 if not isinstance(field.storage, FileSystemStorage):
-                    return False
+                    raise _ReplayFailed(f"{model._meta.label}.{field.name} is not stored on this disk")
                 names = model._default_manager.exclude(**{field.name: ""}).values_list(field.name, flat=True)
-                if not all(field.storage.exists(name) for name in names if name):
-                    return False
-    return True
+                missing = next((name for name in names if name and not field.storage.exists(name)), None)
+                if missing is not None:
+                    raise _ReplayFailed(f"the file {missing} that {model._meta.label}.{field.name} names is gone")
 
 
 # --- writing ------------------------------------------------------------------

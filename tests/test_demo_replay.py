@@ -1,8 +1,11 @@
 """The demo replay (tests/demo_replay.py) writes back exactly what was recorded:
 added, changed and removed rows, the full-text rows its triggers keep, and
-sequences that go on past the replayed ids."""
+sequences that go on past the replayed ids; and it refuses, saying why, when it
+cannot."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.db import connection, transaction
@@ -76,3 +79,21 @@ def test_a_replay_refuses_a_different_starting_point(locales):
     with pytest.warns(UserWarning, match="does not start where the recording did"):
         assert not _Recording(before=before, after=after).replay()
     assert not Place.objects.filter(slug="y-ty").exists()
+
+
+def test_a_replay_refuses_when_a_file_its_rows_name_is_gone(locales):
+    """A test may delete a file whose row its rollback brings back: the replay
+    then loads for real, and its warning says which file is gone."""
+    from tests.search.factories import make_image
+
+    before = _read_tables()
+    with transaction.atomic():
+        image = make_image("Ảnh đã mất tệp")
+        after = _read_tables()
+        transaction.set_rollback(True)
+    image.file.storage.delete(image.file.name)
+
+    gone = f"the file {image.file.name} that assets.LaoCaiImage.file names is gone"
+    with pytest.warns(UserWarning, match=re.escape(gone)):
+        assert not _Recording(before=before, after=after).replay()
+    assert _read_tables() == before
