@@ -177,14 +177,17 @@ def test_a_private_scope_shows_the_drafts_it_names_and_everything_public(search_
 
 def test_a_retracted_story_and_image_leave_the_index_at_once(search_backend, index_now):
     """A retraction (issue 17) reaches the index through the change hub like any withdrawal: every
-    language of the story and the image are gone for the public, in the embedded index and the cluster."""
+    language of the story and the image are gone for the public, in the embedded index and the cluster.
+    The image is the test's own: retracting moves its file away once the retraction commits (index_now
+    runs that), and a demo image's file would stay gone after the rollback brings its row back."""
     from django.contrib.auth import get_user_model
 
     from storybank.governance.retractions import request_retraction
 
     story = fansipan_story()
     group = list(Page.objects.filter(translation_key=story.translation_key).values_list("pk", flat=True))
-    image = story.hero_image
+    image = make_image("Ảnh cáp treo Sa Pa bị thu hồi")
+    index_now()
     assert len(group) > 1 and ("page", story.pk) in found("Fansipan") and ("image", image.pk) in found(image.title)
     editor = get_user_model().objects.get(username="bientap")
     request_retraction(story, "Sai số liệu.", {"vi": "Bài viết này đã được thu hồi."}, editor)
