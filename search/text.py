@@ -369,9 +369,12 @@ _SHADOW_OF = {
 _SHADOW = tuple(_SHADOW_OF.get(chr(code), chr(code)) for code in range(0x10000))
 #: Between the shadows of a document's texts in ``SearchText.snippet_shadows`` (``clean`` leaves none in a text).
 _SHADOWS_SEPARATOR = "\x1f"
-#: What stored shadows begin with: a checksum of the table that made them, so that shadows stored before
-#: the table changed are made anew at search time (``search_reindex`` stores the new ones), never trusted.
-_SHADOWS_MADE_BY = f"{zlib.crc32(''.join(_SHADOW).encode('utf-8', 'surrogatepass')):08x}\x1e"
+#: What stored shadows begin with: a checksum of everything that makes them (the table, how a snippet's
+#: text is cleaned and cut, the Unicode data), so that shadows stored before any of it changed are made
+#: anew at search time (``search_reindex`` stores the new ones), never trusted.
+_SHADOWS_MADE_BY = "{:08x}\x1e".format(zlib.crc32("\x1e".join([
+    "shadows 1", "".join(_SHADOW), _CONTROL_RE.pattern, str(SNIPPET_SCAN_LENGTH), unicodedata.unidata_version,
+]).encode("utf-8", "surrogatepass")))
 
 
 def _first_character_class(firsts: Iterable[str]) -> str | None:
@@ -460,10 +463,9 @@ class _Matcher:
             start = _first_character_class(word[0] for word in folded_words) if led else None
             if start:
                 groups = "|".join(f"({_shadow_after_first_letter(word)})" for word in folded_words)
-                ascii_only = all(word.isascii() for word in folded_words)
-                words_regex = rf"{start}(?<!\w.)(?{'' if ascii_only else 'i'}:{groups})(?!\w)"
-                words_flags = re.DOTALL
-                literal_words = tuple(folded_words) if ascii_only else ()
+                case = "" if all(word.isascii() for word in folded_words) else "i"
+                words_regex, words_flags = rf"{start}(?<!\w.)(?{case}:{groups})(?!\w)", re.DOTALL
+                literal_words = () if case else tuple(folded_words)
                 on_shadow.add("words")
             else:
                 groups = "|".join(f"({_word_pattern(word)})" for word in folded_words)
@@ -485,9 +487,9 @@ class _Matcher:
         spellings = tuple(frozenset(words[word]) for word in folded_words)
         return cls(words_regex, words_flags, spellings, literal_words, others, frozenset(on_shadow))
 
-    @property
+    @functools.cached_property
     def words(self) -> re.Pattern | None:
-        """The compiled words regex (``re`` keeps it compiled)."""
+        """The compiled words regex, compiled when a text first needs it (kept with the matcher)."""
         return None if self.words_regex is None else re.compile(self.words_regex, self.words_flags)
 
     def __bool__(self) -> bool:
@@ -501,7 +503,7 @@ class _Matcher:
         if self.words_regex is not None:
             exact: dict[int, list[tuple[int, int]]] = {}
             other: dict[int, list[tuple[int, int]]] = {}
-            if self.literal_words:
+            if self.literal_words and _few_occurrences(shadow, self.literal_words):
                 matches = _whole_words(shadow, self.literal_words)
             else:
                 scanned = shadow if "words" in self.on_shadow else text
@@ -516,22 +518,29 @@ class _Matcher:
         return found
 
 
+def _few_occurrences(shadow: str, words: tuple[str, ...]) -> bool:
+    """Are the words few enough in ``shadow``, counting those inside other words, for
+    :func:`_whole_words` (about a microsecond in Python for each) to beat the regex, which
+    rejects them in C? Short words in long texts ("a", "the" in 20 000 characters) are not."""
+    return sum(shadow.count(word) for word in words) <= 4 + len(shadow) // 64
+
+
 def _whole_words(shadow: str, words: tuple[str, ...]) -> list[tuple[int, int, int]]:
     """(group, start, end) of each of ``words`` in ``shadow``, as the led words regex finds them:
     whole words, at most one apostrophe between two letters, the longest word first where two
     start together, none overlapping. Found with ``str.find`` in the shadow without apostrophes
     (a search in C, where the regex was tried at every candidate letter), then checked in the shadow."""
-    at = shadow.find("'")
-    if at >= 0:
+    apostrophe = shadow.find("'")
+    if apostrophe >= 0:
         apostrophes = []
-        while at >= 0:
-            apostrophes.append(at)
-            at = shadow.find("'", at + 1)
+        while apostrophe >= 0:
+            apostrophes.append(apostrophe)
+            apostrophe = shadow.find("'", apostrophe + 1)
         letters = shadow.replace("'", "")
         before = [position - count for count, position in enumerate(apostrophes)]  # other characters before each
     else:
         letters, before = shadow, []
-    found: list[tuple[int, int, int]] = []
+    found: list[tuple[int, int, int]] = []  # (start, group, end): sorted, the leftmost and then longest first
     for group, word in enumerate(words, 1):
         at = letters.find(word)
         while at >= 0:
@@ -605,7 +614,8 @@ def highlighter(parsed: ParsedQuery) -> Callable[..., SafeString]:
 def snippet_shadows(*texts: str) -> str:
     """The shadows the highlighter scans to cut a snippet of ``texts``, made once when they are
     stored (``SearchText.snippet_shadows``): translating non-ASCII text cost a result page up to
-    a millisecond at every search. An ASCII text's is left empty: made at once, and not stored twice."""
+    a millisecond at every search. An ASCII text's is left empty: ``str.translate`` makes it in C
+    at search time, and it is not stored twice."""
     candidates = (_snippet_candidate(text or "") for text in texts)
     shadows = (("" if text.isascii() else text.translate(_SHADOW)) for text in candidates)
     return _SHADOWS_MADE_BY + _SHADOWS_SEPARATOR.join(shadows)
@@ -619,8 +629,8 @@ def _snippet_candidate(text: str) -> str:
 def _snippet(matcher: _Matcher, *texts: str, length: int = 220, shadows: str | None = None) -> SafeString:
     """``shadows``: ``snippet_shadows(*texts)`` as stored; a shadow of another length than
     its text (none stored, an ASCII text) or made by another table is made here."""
-    made_here = not shadows or not shadows.startswith(_SHADOWS_MADE_BY)
-    stored = [] if made_here else shadows[len(_SHADOWS_MADE_BY):].split(_SHADOWS_SEPARATOR)
+    trusted = bool(shadows) and shadows.startswith(_SHADOWS_MADE_BY)
+    stored = shadows[len(_SHADOWS_MADE_BY):].split(_SHADOWS_SEPARATOR) if trusted else []
     candidates: list[tuple[str, str | None]] = []
     for index, text in enumerate(texts):
         if text and text.strip():

@@ -224,7 +224,9 @@ def test_snippets_from_stored_shadows_are_the_snippets_made_at_search_time():
             matcher = _matcher_for(parse_query(query))
             made = _snippet(matcher, summary, body)
             assert _snippet(matcher, summary, body, shadows=shadows) == made, (query, summary, body)
-            for unfit in ("\x1f", "x" * 999 + "\x1f" + "y" * 999):  # none stored; stale: made anew
+            made_by, parts = shadows.split("\x1e")
+            stale = made_by + "\x1e" + "\x1f".join(part and part + "x" for part in parts.split("\x1f"))
+            for unfit in ("\x1f", "x" * 999 + "\x1f" + "y" * 999, stale):  # none stored, no checksum, other length
                 assert _snippet(matcher, summary, body, shadows=unfit) == made
     made_by, parts = snippet_shadows("Sa Pa", "Bắc Hà").split("\x1e")
     assert parts == "\x1fbac ha"  # an ASCII text's is made at search time
@@ -246,3 +248,24 @@ def test_whole_words_found_by_str_find_are_those_the_regex_finds(query, text):
     fast, plain = _Matcher.for_query(parsed), _Matcher.for_query(parsed, led=False)
     assert fast.literal_words
     assert fast.spans(text) == plain.spans(text)
+
+
+def test_whole_words_are_what_the_led_regex_finds():
+    """``_whole_words`` against the led words regex it stands in for, on the shadows of seeded random
+    texts: case partners, apostrophes (doubled, leading, trailing), digits, underscores, CJK, letters
+    outside the Basic Multilingual Plane, words that are prefixes of one another."""
+    import random
+
+    from search.text import _SHADOW, _Matcher, _whole_words
+
+    pieces = ["a", "ab", "aba", "ong", "Ông", "kh", "K", "\u212a", "ſ", "İ", "ı", "'", "’", "ʼ", "''", "_", "1", "12",
+              "梯", "𝐀", "ß", "Hmông", "H'Mông", "tha", "thang", " ", " ", "-", ".", "\u0301"]
+    rng = random.Random(2026)
+    queries = ["a ab aba", "ong", "hmong", "k kh", "s", "i", "1 12", "tha thang", "ab a", "o ong hmong"]
+    matchers = [_Matcher.for_query(parse_query(query)) for query in queries]
+    assert all(matcher.literal_words for matcher in matchers)
+    for _ in range(3000):
+        shadow = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16))).translate(_SHADOW)
+        for matcher in matchers:
+            expected = [(match.lastindex, *match.span()) for match in matcher.words.finditer(shadow)]
+            assert _whole_words(shadow, matcher.literal_words) == expected, (shadow, matcher.literal_words)
