@@ -214,18 +214,20 @@ def index_rows(ids: Sequence[int] | None, cursor: Any, batch: int = 2000) -> Ite
 def hits(page: Sequence[tuple[int, float]], query: SearchQuery, cursor: Any) -> list[SearchHit]:
     """Result cards of ``page`` ((document id, score) in order), read fresh:
     a document deleted since it was matched is left out."""
-    stored = _stored_fields([doc_id for doc_id, _score in page], cursor)
+    marks = bool(query.parsed.highlight_terms())
+    stored = _stored_fields([doc_id for doc_id, _score in page], cursor, with_shadows=marks)
     if not stored:  # nothing to highlight: the query's highlighter is not even built
         return []
     highlight = highlighter(query.parsed)
     return [_hit(stored[doc_id], score, highlight) for doc_id, score in page if doc_id in stored]
 
 
-def _stored_fields(ids: list[int], cursor: Any) -> dict[int, tuple]:
-    """Rows of ``HIT_COLUMNS`` by document id (one query for the whole page)."""
+def _stored_fields(ids: list[int], cursor: Any, *, with_shadows: bool = True) -> dict[int, tuple]:
+    """Rows of ``HIT_COLUMNS`` by document id (one query for the whole page); the snippet
+    shadows only ``with_shadows`` (a page without words to mark, such as browsing, needs none)."""
     if not ids:
         return {}
-    columns = ", ".join(HIT_COLUMNS)
+    columns = ", ".join(HIT_COLUMNS if with_shadows else (*HIT_COLUMNS[:-1], "NULL"))
     cursor.execute(
         f"SELECT {columns} FROM {DOC} d JOIN {TEXT} t ON t.document_id = d.id WHERE d.id IN ({placeholders(ids)})",
         ids,
@@ -239,8 +241,7 @@ def _hit(row: tuple, score: float, highlight: Callable[..., str]) -> SearchHit:
     return SearchHit(
         object_type=object_type, object_id=object_id, locale=locale, kind=kind, title=title, url=url,
         snippet=str(highlight(summary, body, shadows=shadows)), thumbnail_url=thumbnail_url, credit=credit,
-        licence=licence,
-        date=as_datetime(date), pillar=pillar, ethnic_groups=tuple(ethnic_groups.split()),
+        licence=licence, date=as_datetime(date), pillar=pillar, ethnic_groups=tuple(ethnic_groups.split()),
         places=tuple(places.split()), rights_expire_on=_date(rights_expire_on), status=status,
         score=float(score or 0.0),
     )
