@@ -522,7 +522,7 @@ def _few_occurrences(shadow: str, words: tuple[str, ...]) -> bool:
     """Are the words few enough in ``shadow``, counting those inside other words, for
     :func:`_whole_words` (about a microsecond in Python for each) to beat the regex, which
     rejects them in C? Short words in long texts ("a", "the" in 20 000 characters) are not."""
-    return sum(shadow.count(word) for word in words) <= 4 + len(shadow) // 64
+    return sum(shadow.count(word) for word in words) <= 4 + len(shadow) // 24
 
 
 def _whole_words(shadow: str, words: tuple[str, ...]) -> list[tuple[int, int, int]]:
