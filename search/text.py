@@ -34,6 +34,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 #: Letters and digits, with apostrophes allowed *inside* a word (H'Mông, l'eau).
 _WORD_RE = re.compile(r"[^\W_]+(?:['’ʼ‘`][^\W_]+)*")
+_WORD_CHARACTER_RE = re.compile(r"[^\W_]")
 _APOSTROPHES_RE = re.compile(r"['’ʼ‘`]")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffd]")
 _CJK_CLASS = (
@@ -133,6 +134,9 @@ def spelled_as(text: str, key: str) -> bool:
     comparing them, but it stops at the first word that differs: most result
     titles differ in their first word, so the check of a page's 20 titles costs
     a few words, not every word of every title."""
+    first = _WORD_CHARACTER_RE.search(text)
+    if key and first and first.group().isascii() and first.group().lower() != key[0]:
+        return False  # an ASCII letter or digit starting the first word folds to itself: most titles end here
     position = 0
     for token in _iter_tokens(text):
         folded = fold(token).replace(" ", "")

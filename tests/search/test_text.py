@@ -194,7 +194,8 @@ def test_the_first_character_scan_marks_exactly_what_the_plain_scan_marks():
 
 
 TITLES = ["Chinh phục Fansipan – nóc nhà Đông Dương", "Rượu ngô Bắc Hà", "H'Mông", "番西邦峰 Fansipan", "Sa Pa",
-          "sa-pa!", "Y Tý", "Lào Cai 2026", "", "…", "ﬁre ①", "İstanbul"]
+          "sa-pa!", "Y Tý", "Lào Cai 2026", "", "…", "ﬁre ①", "İstanbul", "\u200bSa Pa", "«Sa Pa»", "\x00sa pa",
+          "\u0308Sa Pa", "S\u0327a Pa", "_sa pa", "2026 Lào Cai", "ǅa"]
 
 
 @pytest.mark.parametrize("title", TITLES)
@@ -269,3 +270,17 @@ def test_whole_words_are_what_the_led_regex_finds():
         for matcher in matchers:
             expected = [(match.lastindex, *match.span()) for match in matcher.words.finditer(shadow)]
             assert _whole_words(shadow, matcher.literal_words) == expected, (shadow, matcher.literal_words)
+
+
+def test_spelled_as_answers_as_comparing_words_keys_on_random_titles():
+    import random
+
+    pieces = ["Sa", "Pa", "sa", "pa", "Bắc", "Hà", "bac", "ha", "\u0308", "\u0327", "\u200b", "\x00", "«", "»", " ", "-",
+              "_", "'", "ﬁ", "①", "1", "梯田", "İ", "K", "\u212a", "Đ", "đ", "ǅ"]
+    rng = random.Random(130)
+    titles = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(1500)]
+    keys = {words_key(title).replace(" ", "") for title in titles[:300]} | {"sapa", "bacha", "1", "k", "dz", ""}
+    for title in titles:
+        title_key = words_key(title).replace(" ", "")
+        for key in keys:
+            assert spelled_as(title, key) == (title_key == key), (title, key)
