@@ -549,8 +549,8 @@ def _whole_words(shadow: str, words: tuple[str, ...]) -> list[tuple[int, int, in
         at = letters.find(word)
         while at >= 0:
             last = at + len(word) - 1
-            start = at + bisect.bisect_right(before, at) if before else at
-            end = (last + bisect.bisect_right(before, last) if before else last) + 1
+            start = at + bisect.bisect_right(before, at)
+            end = last + bisect.bisect_right(before, last) + 1
             if ((end - start == len(word) or "''" not in shadow[start:end])
                     and not (start and _is_word_character(shadow[start - 1]))
                     and not (end < len(shadow) and _is_word_character(shadow[end]))):
@@ -632,7 +632,7 @@ def _snippet_candidate(text: str) -> str:
 
 def _snippet(matcher: _Matcher, *texts: str, length: int = 220, shadows: str | None = None) -> SafeString:
     """``shadows``: ``snippet_shadows(*texts)`` as stored; a shadow of another length than
-    its text (none stored, an ASCII text) or made by another table is made here."""
+    its text (none stored, an ASCII text) or made by other code (``_SHADOWS_MADE_BY``) is made here."""
     trusted = bool(shadows) and shadows.startswith(_SHADOWS_MADE_BY)
     stored = shadows[len(_SHADOWS_MADE_BY):].split(_SHADOWS_SEPARATOR) if trusted else []
     candidates: list[tuple[str, str | None]] = []
