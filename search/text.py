@@ -30,7 +30,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 #: Letters and digits, with apostrophes allowed *inside* a word (H'Mông, l'eau).
 _WORD_RE = re.compile(r"[^\W_]+(?:['’ʼ‘`][^\W_]+)*")
@@ -368,16 +368,37 @@ _SHADOW_OF = {
        if not unicodedata.combining(char)},  # (a capital's combining mark, as in "W̊", is no letter)
     **{char: "'" for char in _APOSTROPHES},
 }
-#: ``_SHADOW_OF`` as ``str.translate``'s table, by code point: a tuple is looked up faster than a dict
-#: (1.6-1.9×); characters past it (outside the Basic Multilingual Plane) stay as they are.
-_SHADOW = tuple(_SHADOW_OF.get(chr(code), chr(code)) for code in range(0x10000))
+
+
+def _is_word_character(char: str) -> bool:
+    """What ``re``'s ``\\w`` matches in a str."""
+    return char.isalnum() or char == "_"
+
+
+#: ``_SHADOW_OF`` as ``str.translate``'s table, by code point (a tuple is looked up faster than a dict,
+#: 1.6-1.9×), every other character that is no word character (``\\w``) as a space: a whole word
+#: typed is then `` word `` in the shadow, found by ``str.find`` with nothing to check around it.
+_SHADOW = tuple(_SHADOW_OF.get(chr(code)) or (chr(code) if _is_word_character(chr(code)) else " ")
+                for code in range(0x10000))
+#: What the table cannot reach: characters past the Basic Multilingual Plane that are no word character.
+_ASTRAL_NON_WORD_RE = re.compile(r"[^\w\x00-\uffff]")
+
+
+def _shadow(text: str) -> str:
+    """The shadow of ``text`` (``_SHADOW``, and a space for each character past the table that is
+    no word character, such as an emoji)."""
+    shadow = text.translate(_SHADOW)
+    return shadow if text.isascii() else _ASTRAL_NON_WORD_RE.sub(" ", shadow)
+
+
 #: Between the shadows of a document's texts in ``SearchText.snippet_shadows`` (``clean`` leaves none in a text).
 _SHADOWS_SEPARATOR = "\x1f"
 #: What stored shadows begin with: a checksum of everything that makes them (the table, how a snippet's
 #: text is cleaned and cut, the Unicode data), so that shadows stored before any of it changed are made
 #: anew at search time (``search_reindex`` stores the new ones), never trusted.
-_SHADOWS_MADE_BY = "{:08x}\x1e".format(zlib.crc32("\x1e".join([
-    "shadows 1", "".join(_SHADOW), _CONTROL_RE.pattern, str(SNIPPET_SCAN_LENGTH), unicodedata.unidata_version,
+SHADOWS_MADE_BY = "{:08x}\x1e".format(zlib.crc32("\x1e".join([
+    "shadows 2", "".join(_SHADOW), _ASTRAL_NON_WORD_RE.pattern, _CONTROL_RE.pattern, str(SNIPPET_SCAN_LENGTH),
+    unicodedata.unidata_version,
 ]).encode("utf-8", "surrogatepass")))
 
 
@@ -499,12 +520,35 @@ class _Matcher:
     def __bool__(self) -> bool:
         return self.words_regex is not None or self.others is not None
 
+    def _spaced_spans(self, text: str, shadow: str) -> list[tuple[int, int]]:
+        """:meth:`spans` of the words typed in ASCII, in a ``shadow`` without apostrophes: there
+        each whole word is `` word `` (every character that is no word character is a space), found
+        by ``str.find`` in C with nothing to check around it; whole words never overlap."""
+        padded = f" {shadow} "  # one character ahead of ``shadow``: a match's space is the word's start
+        found: list[tuple[int, int]] = []
+        for word, spellings in zip(self.literal_words, self.spellings, strict=True):
+            key, length = f" {word} ", len(word)
+            at = padded.find(key)
+            if at < 0:
+                continue
+            every, typed = [], []
+            while at >= 0:
+                every.append((at, at + length))
+                spelled = text[at:at + length]
+                if spelled in spellings or _spelling(spelled) in spellings:
+                    typed.append(every[-1])
+                at = padded.find(key, at + length + 1)
+            found.extend(typed or every)
+        return found
+
     def spans(self, text: str, shadow: str | None = None) -> list[tuple[int, int]]:
         """(start, end) of every matching stretch of ``text``; ``shadow``: its shadow, when stored."""
         found: list[tuple[int, int]] = []
         if shadow is None:
-            shadow = text.translate(_SHADOW) if self.on_shadow else text  # same length: same spans
-        if self.words_regex is not None:
+            shadow = _shadow(text) if self.on_shadow else text  # same length: same spans
+        if self.literal_words and "'" not in shadow:
+            found = self._spaced_spans(text, shadow)
+        elif self.words_regex is not None:
             exact: dict[int, list[tuple[int, int]]] = {}
             other: dict[int, list[tuple[int, int]]] = {}
             if self.literal_words and _few_occurrences(shadow, self.literal_words):
@@ -566,11 +610,6 @@ def _whole_words(shadow: str, words: tuple[str, ...]) -> list[tuple[int, int, in
     return chosen
 
 
-def _is_word_character(char: str) -> bool:
-    """What ``re``'s ``\\w`` matches in a str."""
-    return char.isalnum() or char == "_"
-
-
 @functools.lru_cache(maxsize=256)
 def _matcher_for(parsed: ParsedQuery) -> _Matcher:
     """One compiled matcher per query, not one per result card."""
@@ -590,10 +629,10 @@ def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 def _mark(text: str, spans: list[tuple[int, int]]) -> SafeString:
     """``text`` HTML-escaped, each span in ``<mark>``. The spans are first
     marked with control characters (``clean`` leaves none in the text), so the
-    whole is escaped in one call (html.escape is what Django's escape() runs,
-    without its lazy-string wrapper)."""
+    whole is escaped in one call (html.escape and SafeString are what Django's
+    escape() and mark_safe() run, without their lazy-string wrappers)."""
     if not spans:
-        return mark_safe(html.escape(text))  # noqa: S308 (escaped)
+        return SafeString(html.escape(text))
     parts: list[str] = []
     position = 0
     for start, end in spans:
@@ -601,7 +640,7 @@ def _mark(text: str, spans: list[tuple[int, int]]) -> SafeString:
         position = end
     parts.append(text[position:])
     escaped = html.escape("".join(parts))
-    return mark_safe(escaped.replace("\x01", "<mark>").replace("\x02", "</mark>"))  # noqa: S308 (escaped)
+    return SafeString(escaped.replace("\x01", "<mark>").replace("\x02", "</mark>"))
 
 
 def snippet(parsed: ParsedQuery, *texts: str, length: int = 220) -> SafeString:
@@ -621,8 +660,8 @@ def snippet_shadows(*texts: str) -> str:
     a millisecond at every search. An ASCII text's is left empty: ``str.translate`` makes it in C
     at search time, and it is not stored twice."""
     candidates = (_snippet_candidate(text or "") for text in texts)
-    shadows = (("" if text.isascii() else text.translate(_SHADOW)) for text in candidates)
-    return _SHADOWS_MADE_BY + _SHADOWS_SEPARATOR.join(shadows)
+    shadows = (("" if text.isascii() else _shadow(text)) for text in candidates)
+    return SHADOWS_MADE_BY + _SHADOWS_SEPARATOR.join(shadows)
 
 
 def _snippet_candidate(text: str) -> str:
@@ -632,35 +671,37 @@ def _snippet_candidate(text: str) -> str:
 
 def _snippet(matcher: _Matcher, *texts: str, length: int = 220, shadows: str | None = None) -> SafeString:
     """``shadows``: ``snippet_shadows(*texts)`` as stored; a shadow of another length than
-    its text (none stored, an ASCII text) or made by other code (``_SHADOWS_MADE_BY``) is made here."""
-    trusted = bool(shadows) and shadows.startswith(_SHADOWS_MADE_BY)
-    stored = shadows[len(_SHADOWS_MADE_BY):].split(_SHADOWS_SEPARATOR) if trusted else []
-    candidates: list[tuple[str, str | None]] = []
+    its text (none stored, an ASCII text) or made by other code (``SHADOWS_MADE_BY``) is made here."""
+    stored = (shadows[len(SHADOWS_MADE_BY):].split(_SHADOWS_SEPARATOR)
+              if shadows and shadows.startswith(SHADOWS_MADE_BY) else ())
+    first: str | None = None
+    best_text, best_spans, best_score = "", [], 0
     for index, text in enumerate(texts):
-        if text and text.strip():
-            candidate = _snippet_candidate(text)
-            shadow = stored[index] if index < len(stored) else None
-            candidates.append((candidate, shadow if shadow is not None and len(shadow) == len(candidate) else None))
-    if not candidates:
-        return mark_safe("")
-    best_text, best_spans, best_score = candidates[0][0], [], 0
-    if matcher:
-        for text, shadow in candidates:
-            spans = _merge(matcher.spans(text, shadow))
-            if not spans:
-                continue
-            window_start, score = _best_window(text, spans, length)
-            if score > best_score:
-                best_score = score
-                window_end = min(len(text), window_start + length)
-                window = text[window_start:window_end]
-                best_text = ("…" if window_start else "") + window + ("…" if window_end < len(text) else "")
-                shift = window_start - (1 if window_start else 0)
-                best_spans = [
-                    (start - shift, end - shift) for start, end in spans if start >= window_start and end <= window_end
-                ]
+        if not text or text.isspace():
+            continue
+        candidate = _snippet_candidate(text)
+        if first is None:
+            first = candidate
+            if not matcher:
+                break
+        shadow = stored[index] if index < len(stored) else None
+        spans = matcher.spans(candidate, shadow if shadow is not None and len(shadow) == len(candidate) else None)
+        if not spans:
+            continue
+        spans = _merge(spans)
+        window_start, score = _best_window(candidate, spans, length)
+        if score > best_score:
+            best_score = score
+            window_end = min(len(candidate), window_start + length)
+            best_text = ("…" if window_start else "") + candidate[window_start:window_end] + (
+                "…" if window_end < len(candidate) else "")
+            shift = window_start - (1 if window_start else 0)
+            best_spans = [(start - shift, end - shift) for start, end in spans
+                          if start >= window_start and end <= window_end]
+    if first is None:
+        return SafeString("")
     if not best_spans:
-        return _mark(_shorten(best_text, length), [])
+        return _mark(_shorten(best_text if best_score else first, length), [])
     return _mark(best_text, best_spans)
 
 

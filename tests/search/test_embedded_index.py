@@ -149,7 +149,8 @@ def test_a_broken_index_is_rebuilt_and_search_never_fails(demo, database_fallbac
 
 def test_result_cards_read_the_stored_shadows_and_the_migration_stores_the_missing_ones(demo):
     """Every written row carries its snippets' shadows; a row without them (written before
-    migration 0007) gets the same snippets, and the migration then stores what was missing."""
+    migration 0007) or with stale ones (made by earlier code) gets the same snippets, and the
+    migrations then store them."""
     from importlib import import_module
     from types import SimpleNamespace
 
@@ -175,6 +176,12 @@ def test_result_cards_read_the_stored_shadows_and_the_migration_stores_the_missi
     migration.store_shadows(None, SimpleNamespace(connection=connection))
     assert stored() == rows
     assert snippets() == written
+    with connection.cursor() as cursor:  # made by earlier code (another checksum): made again by 0008
+        cursor.execute("UPDATE search_searchtext SET snippet_shadows = '00000000' || substr(snippet_shadows, 9)")
+    assert snippets() == written
+    import_module("search.migrations.0008_store_snippet_shadows_again").store_shadows_again(
+        None, SimpleNamespace(connection=connection))
+    assert stored() == rows
     with connection.cursor() as cursor:  # shadows that fit but say nothing: the cards' marks go, so they are read
         for document_id, shadows in cursor.execute("SELECT document_id, snippet_shadows FROM search_searchtext"
                                                    ).fetchall():

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from search.documents import IndexEntry
 from search.models import FacetFields, SearchChange, SearchDocument, SearchFacetValue, SearchIndexState, SearchText
 from search.query import SearchHit, SearchQuery
-from search.text import cjk_chars, highlighter, index_text, snippet_shadows
+from search.text import SHADOWS_MADE_BY, cjk_chars, highlighter, index_text, snippet_shadows
 
 DOC = "search_searchdocument"
 TEXT = "search_searchtext"
@@ -158,6 +158,30 @@ def _text(document: SearchDocument, entry: IndexEntry) -> SearchText:
         cjk_chars=cjk_chars(entry.title, entry.summary, entry.body, entry.meta),
         snippet_shadows=snippet_shadows(entry.summary, entry.body),
     )
+
+
+def store_snippet_shadows(using: Any = connection, batch: int = 500) -> int:
+    """Make the snippet shadows of the rows that have none (written before migration 0007) or
+    whose were made by other code (``SHADOWS_MADE_BY`` differs: searches make those anew each
+    time, never trusting them), a batch per transaction: nothing is locked for longer than a
+    batch, and a run stopped half-way goes on where it stopped. Returns how many it made."""
+    made, last = 0, -1
+    while True:
+        with transaction.atomic(using=using.alias), using.cursor() as cursor:
+            cursor.execute(
+                f"SELECT document_id, summary, body FROM {TEXT} WHERE document_id > %s AND "
+                f"(snippet_shadows IS NULL OR substr(snippet_shadows, 1, %s) <> %s) ORDER BY document_id LIMIT %s",
+                [last, len(SHADOWS_MADE_BY), SHADOWS_MADE_BY, batch],
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                return made
+            cursor.executemany(
+                f"UPDATE {TEXT} SET snippet_shadows = %s WHERE document_id = %s",
+                [(snippet_shadows(summary, body), document_id) for document_id, summary, body in rows],
+            )
+        made += len(rows)
+        last = rows[-1][0]
 
 
 def prune_changes(applied: int, cursor: Any) -> None:
