@@ -35,6 +35,8 @@ from django.utils.safestring import SafeString
 #: Letters and digits, with apostrophes allowed *inside* a word (H'Mông, l'eau).
 _WORD_RE = re.compile(r"[^\W_]+(?:['’ʼ‘`][^\W_]+)*")
 _WORD_CHARACTER_RE = re.compile(r"[^\W_]")
+#: The ASCII letters and digits a word starts with (apostrophes between them), the start of its folded token.
+_ASCII_WORD_START_RE = re.compile(r"[A-Za-z0-9]+(?:['`][A-Za-z0-9]+)*")
 _APOSTROPHES_RE = re.compile(r"['’ʼ‘`]")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffd]")
 _CJK_CLASS = (
@@ -135,8 +137,9 @@ def spelled_as(text: str, key: str) -> bool:
     titles differ in their first word, so the check of a page's 20 titles costs
     a few words, not every word of every title."""
     first = _WORD_CHARACTER_RE.search(text)
-    if key and first and first.group().isascii() and first.group().lower() != key[0]:
-        return False  # an ASCII letter or digit starting the first word folds to itself: most titles end here
+    ascii_start = first and _ASCII_WORD_START_RE.match(text, first.start())
+    if ascii_start and not key.startswith(ascii_start.group().replace("'", "").replace("`", "").lower()):
+        return False  # the ASCII letters and digits starting the first word fold to themselves: most titles end here
     position = 0
     for token in _iter_tokens(text):
         folded = fold(token).replace(" ", "")
