@@ -221,7 +221,9 @@ def _slugs(name: str, given: Sequence[str]) -> tuple[str, ...]:
 
 
 # --- answers -----------------------------------------------------------------
-@dataclass(frozen=True)
+# A search makes 20 hits and up to a hundred facet values: they are plain dataclasses, not frozen
+# ones, whose constructor costs 3-4× as much (0.07 ms a search); nothing changes them once made.
+@dataclass
 class SearchHit:
     """One result card: everything the page, the admin and the API show."""
 
@@ -268,7 +270,7 @@ class SearchHit:
         return str(SITE_PAGE_KINDS.get(self.kind, self.kind))
 
 
-@dataclass(frozen=True)
+@dataclass
 class FacetValue:
     value: str
     label: str
