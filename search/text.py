@@ -422,6 +422,12 @@ def _first_character_class(firsts: Iterable[str]) -> str | None:
     return "[" + "".join(re.escape(char) for char in sorted(candidates)) + "]"
 
 
+def _in_shadow(strings: Iterable[str]) -> bool:
+    """Can ``strings`` be found in a shadow as they are (every character a word character: the
+    shadow has a space for each other one, such as the ・ of "ホー・チ・ミン" or the ⁄ NFKC makes of ½)?"""
+    return all(_is_word_character(char) for string in strings for char in string)
+
+
 def _shadow_word(folded_word: str) -> str:
     """``folded_word`` as it stands in a shadow: its letters, an apostrophe allowed between them."""
     return "'?".join(re.escape(char) for char in folded_word)
@@ -490,7 +496,8 @@ class _Matcher:
         words_regex, words_flags, literal_words, others = None, 0, (), None
         on_shadow = set()
         if folded_words:
-            start = _first_character_class(word[0] for word in folded_words) if led else None
+            led_words = led and _in_shadow(folded_words)
+            start = _first_character_class(word[0] for word in folded_words) if led_words else None
             if start:
                 groups = "|".join(f"({_shadow_after_first_letter(word)})" for word in folded_words)
                 case = "" if all(word.isascii() for word in folded_words) else "i"
@@ -502,7 +509,7 @@ class _Matcher:
                 words_regex, words_flags = rf"(?<!\w)(?:{groups})(?!\w)", re.IGNORECASE
         if prefixes_first or runs_first:
             firsts = [*(prefix[0] for prefix in prefixes_first), *(run[0] for run in runs_first)]
-            start = _first_character_class(firsts) if led else None
+            start = _first_character_class(firsts) if led and _in_shadow([*prefixes_first, *runs_first]) else None
             runs = [f"(?<={re.escape(run[0])}){re.escape(run[1:])}" for run in runs_first]
             if start:
                 prefixes = "|".join(_shadow_after_first_letter(prefix) for prefix in prefixes_first)

@@ -164,6 +164,9 @@ def test_every_character_a_letter_matches_ignoring_case_can_start_a_highlighted_
         ("москва", "Thủ đô МОСКВА", "Thủ đô <mark>МОСКВА</mark>"),  # no known first characters: the plain scan
         ("ngo* 梯田", "Ngõ nhỏ, 伊蒂梯田", "<mark>Ngõ</mark> nhỏ, 伊蒂<mark>梯田</mark>"),  # prefix, CJK run
         ("ong", "không Ông", "không <mark>Ông</mark>"),  # a whole word, never inside another
+        ("ホー・チ・ミン", "ホー・チ・ミン市", "<mark>ホー・チ・ミン</mark>市"),  # with no word characters: plain
+        ("½", "1⁄2 cup", "<mark>1⁄2</mark> cup"),
+        ("⒈", "Step 1. Go", "Step <mark>1.</mark> Go"),
     ],
 )
 def test_snippets_find_words_by_their_first_character_and_nothing_else(query, text, marked):
