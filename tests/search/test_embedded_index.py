@@ -134,6 +134,33 @@ def test_rights_expiry_is_checked_at_query_time_in_the_index(demo):
     assert_same_answer(SearchQuery(text="Bát Xát", at=tomorrow))
 
 
+def test_go_live_and_end_windows_are_judged_at_the_moment_asked(demo):
+    """The index leaves out what is not public and what is outside its window at ``at`` (go-live,
+    end, both, neither; at the edges a go-live has come and an end has passed), as the database
+    does; the state document the index keeps is never a result."""
+    from search.documents import IndexEntry
+
+    now = timezone.now().replace(microsecond=0)
+    hour = datetime.timedelta(hours=1)
+    windows = {1: (None, None), 2: (now + hour, None), 3: (None, now + hour), 4: (now - hour, now + 2 * hour),
+               5: (now + hour, now + 2 * hour), 6: (None, now)}
+    backend = get_backend("embedded")
+    for number, (public_from, public_until) in windows.items():
+        for public in (True, False):
+            object_id = 970000 + number * 2 + public
+            backend.replace([("image", object_id)], [IndexEntry(
+                object_type="image", object_id=object_id, locale="vi", kind="image", title=f"Khung giờ Xyzquy {number}",
+                licence="cc-by-4.0", is_public=public, public_from=public_from, public_until=public_until,
+                status="public" if public else "restricted")])
+    visible_at = {now - 2 * hour: {1, 3, 6}, now: {1, 3, 4}, now + hour: {1, 2, 4, 5}, now + 3 * hour: {1, 2}}
+    for moment, visible in visible_at.items():
+        assert {object_id for _type, object_id in found("Xyzquy", at=moment)} == {
+            970000 + number * 2 + 1 for number in visible}, moment
+        assert index_is_current()
+        assert_same_answer(SearchQuery(text="Xyzquy", at=moment))
+    assert_same_answer(SearchQuery(per_page=100))
+
+
 def test_a_broken_index_is_rebuilt_and_search_never_fails(demo, database_fallback_allowed):
     backend = get_backend("embedded")
     assert found("Fansipan") and index_is_current()

@@ -4,8 +4,9 @@ One index under ``var/`` (``SEARCH_INDEX_DIR``) per database, built from the
 rows of :mod:`store` with the analysis of :mod:`search.text`: the exact and
 folded token streams go to whitespace-tokenised fields (title, title_folded,
 text, text_folded; ``cjk`` for single CJK characters), facets to columnar
-fast fields counted by terms aggregations, visibility to a flag and two
-time columns checked at query time. A clause matches through its folded
+fast fields counted by terms aggregations, visibility to two flags (public,
+and ``windowed``: has a go-live or an end) and two time columns checked at
+query time for the windowed few. A clause matches through its folded
 form and scores again through its exact form, with the weights of the SQL
 engine, so the spelling typed ranks first.
 
@@ -41,7 +42,8 @@ TEXT_FIELDS = ("title", "title_folded", "text", "text_folded")
 KEYWORD_FACETS = ("kind", "locale", "pillar", "licence", *MULTI_VALUED_FACETS)
 #: Buckets asked of a terms aggregation: more than any facet has values, so counts are exact.
 FACET_BUCKETS = 10_000
-SCHEMA_VERSION = 1
+#: 2: visibility as exclusions (``windowed``).
+SCHEMA_VERSION = 2
 #: Longer "prefixes" are matched as whole words (tantivy's regex automaton has a size limit; no word is that long).
 LONGEST_PREFIX = 64
 
@@ -56,6 +58,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_integer_field("year", indexed=True, fast=True)
     builder.add_integer_field("id", indexed=True, fast=True)
     builder.add_boolean_field("is_public", indexed=True, fast=True)
+    builder.add_boolean_field("windowed", indexed=True)
     for name in ("public_from", "public_until", "newest", "oldest"):
         builder.add_integer_field(name, fast=True)
     builder.add_boolean_field("state", indexed=True)
@@ -89,6 +92,7 @@ def document(row: Sequence[Any]) -> tantivy.Document:
     if year is not None:
         doc.add_integer("year", int(year))
     doc.add_boolean("is_public", bool(is_public))
+    doc.add_boolean("windowed", public_from is not None or public_until is not None)
     doc.add_integer("public_from", _moment(public_from, EARLIEST))
     doc.add_integer("public_until", _moment(public_until, LATEST))
     doc.add_integer("newest", _moment(date, EARLIEST))
@@ -99,6 +103,7 @@ def document(row: Sequence[Any]) -> tantivy.Document:
 def state_document(state: State) -> tantivy.Document:
     doc = tantivy.Document()
     doc.add_boolean("state", True)
+    doc.add_boolean("is_public", False)  # never a result: visibility leaves out what is not public
     doc.add_integer("state_sequence", state.sequence)
     doc.add_integer("state_generation", state.generation)
     doc.add_integer("state_max_id", state.max_id)
@@ -172,13 +177,21 @@ def filter_query(name: str, values: Sequence[Any]) -> Any:
 
 
 def visibility_queries(now: datetime.datetime) -> list[tuple[Any, Any]]:
-    """Public, and inside its window (go-live, expiry, end of rights) at ``now``."""
+    """Public, and inside its window (go-live, expiry, end of rights) at ``now``, said as what
+    is left out: the documents not public, and those with a window (``windowed``, a few) outside
+    it. A search then checks each match against two short lists, where requiring "public" and
+    both time ranges checked every match against 95 % of the documents and two columns
+    (0.06-1.8 ms a search at 100 000 items). Only exclusions: a query needs a clause it must match."""
     moment = int(now.timestamp() * 1_000_000)
+    outside = Q.boolean_query([
+        (OCCUR.Should, Q.range_query(SCHEMA, "public_from", tantivy.FieldType.Integer, moment, None,
+                                     include_lower=False)),
+        (OCCUR.Should, Q.range_query(SCHEMA, "public_until", tantivy.FieldType.Integer, None, moment)),
+    ])
     return [
-        (OCCUR.Must, Q.term_query(SCHEMA, "is_public", True)),
-        (OCCUR.Must, Q.range_query(SCHEMA, "public_from", tantivy.FieldType.Integer, None, moment)),
-        (OCCUR.Must, Q.range_query(SCHEMA, "public_until", tantivy.FieldType.Integer, moment, None,
-                                   include_lower=False)),
+        (OCCUR.MustNot, Q.term_query(SCHEMA, "is_public", False)),
+        (OCCUR.MustNot, Q.boolean_query([(OCCUR.Must, Q.term_query(SCHEMA, "windowed", True)),
+                                         (OCCUR.Must, outside)])),
     ]
 
 
@@ -203,7 +216,7 @@ class Plan:
         elif self.query.private_scope is None:
             self.base.append((OCCUR.MustNot, Q.term_query(SCHEMA, "state", True)))
         else:  # public now, or in the asker's scope (never the state document: it is not public)
-            visible = [(OCCUR.Should, Q.boolean_query(visibility_queries(self.now)))]
+            visible = [(OCCUR.Should, Q.boolean_query([(OCCUR.Must, Q.all_query()), *visibility_queries(self.now)]))]
             if self.scope:
                 visible.append((OCCUR.Should, Q.term_set_query(SCHEMA, "id", list(self.scope))))
             self.base.append((OCCUR.Must, Q.const_score_query(Q.boolean_query(visible), 0.0)))
