@@ -47,6 +47,7 @@ import time
 from pathlib import Path
 
 from common import percentile  # also puts the repository on the import path
+from tantivy_reference import FORMAT as REFERENCE_FORMAT
 from tantivy_reference import TantivyReference
 
 # --- synthetic text ----------------------------------------------------------------------
@@ -287,7 +288,7 @@ def main() -> None:
     anchor = datetime.date.fromisoformat(anchor_file.read_text().strip())
     references = [TantivyReference(var_dir / "tantivy-reference"),
                   TantivyReference(var_dir / "tantivy-reference-snippets", snippets=True)]
-    reference_marker = f"{args.items} {args.seed} {anchor}"
+    reference_marker = f"{args.items} {args.seed} {anchor} format {REFERENCE_FORMAT}"
     reference_ready = all((reference.path / "items").exists() and (reference.path / "items").read_text()
                           == reference_marker for reference in references)
     entries: list = []
