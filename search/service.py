@@ -118,10 +118,13 @@ def label_facets(counts: FacetCounts, query: SearchQuery) -> tuple[Facet, ...]:
     facet_names, fixed = _facet_names(language), _fixed_labels(language)
     facets = []
     for name in FACETS:
-        values = dict(counts.get(name, {}))
-        for value in getattr(query, name):
-            values.setdefault(str(value), 0)
-        selected = {str(value) for value in getattr(query, name)}
+        chosen = getattr(query, name)
+        values = counts.get(name) or {}
+        if not values and not chosen:  # nothing matched and nothing chosen (a search without results)
+            facets.append(Facet(name=name, label=facet_names[name], values=()))
+            continue
+        values = {**values, **{str(value): values.get(str(value), 0) for value in chosen}}
+        selected = {str(value) for value in chosen}
         labels = _term_labels(name, values) if name in TERM_FACETS else fixed.get(name, {})
         ordered = sorted(values.items(), key=_facet_order(name))
         shown = [item for item in ordered if item[1] > 0][:FACET_SIZE]
