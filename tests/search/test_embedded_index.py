@@ -82,6 +82,23 @@ def test_the_index_answers_as_the_database(demo, media, params):
     assert_same_answer(SearchQuery(**params))
 
 
+def test_the_scored_words_match_what_the_counted_words_match(demo):
+    """Results are ranked by the words' scored query (folded and exact fields in one disjunction)
+    and counted by the folded forms alone: both must match the same documents."""
+    from search.backends.embedded.index import Plan
+
+    backend = get_backend("embedded")
+    with connection.cursor() as cursor:
+        searcher = backend.index.view(store.read_state(cursor)).searcher
+    for params in [*QUERIES, {"text": "thang"}, {"text": "Tháng"}, {"text": "H'Mông"}, {"text": "ruou* -ngo"},
+                   {"text": "fansi*", "titles_only": True}, {"text": "Sa Pa OR Bắc Hà"}]:
+        plan = Plan(SearchQuery(**params), timezone.now())
+        scored = searcher.search(plan.filtered(scored=True), 10_000, count=True)
+        counted = searcher.search(plan.filtered(), 10_000, count=True)
+        assert scored.count == counted.count, params
+        assert sorted(address for _score, address in scored.hits) == sorted(address for _key, address in counted.hits)
+
+
 def test_hostile_queries_on_the_index(demo):
     from search.text import QueryError
 

@@ -18,6 +18,7 @@ Only :mod:`writer` writes it; any number of processes read it.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -120,14 +121,17 @@ def _moment(value: Any, missing: int) -> int:
 
 
 # --- queries ---------------------------------------------------------------------------------
-def text_query(query: SearchQuery) -> Any | None:
-    """The words of ``query`` as a tantivy query, None when it has none."""
+def text_query(query: SearchQuery, *, scored: bool = True) -> Any | None:
+    """The words of ``query`` as a tantivy query, None when it has none. Not ``scored``: the
+    cheapest query matching the same documents (folded forms only), to count facets and to sort
+    by date, where no score is read."""
     parsed = query.parsed
     if not parsed:
         return None
+    clause_query = _clause if scored else _match
     parts = []
     for group in parsed.positive:
-        alternatives = [_clause(clause, query.titles_only) for clause in group]
+        alternatives = [clause_query(clause, query.titles_only) for clause in group]
         parts.append((OCCUR.Must, alternatives[0] if len(alternatives) == 1 else
                       Q.boolean_query([(OCCUR.Should, alternative) for alternative in alternatives])))
     if not parts:
@@ -137,15 +141,20 @@ def text_query(query: SearchQuery) -> Any | None:
 
 
 def _clause(clause: Clause, titles_only: bool) -> Any:
-    """A clause must match in its folded form; its exact form adds to the score, typed with diacritics
-    or without ("thang" ranks "bậc thang" above "Tháng"), as the SQL engine's."""
-    match = _match(clause, titles_only)
+    """A clause matches in its folded form; its exact form adds to the score, typed with diacritics
+    or without ("thang" ranks "bậc thang" above "Tháng"), as the SQL engine's. One disjunction of the
+    folded and exact fields: a match of the exact form is one of the folded form too (the folded
+    fields hold the same tokens, folded), so it matches what the folded form alone matches, and
+    tantivy scores it in one pass (the exact fields as optional clauses beside a required folded
+    match were each sought again for every match: 0.1-0.8 ms a search at 100 000 items)."""
     if has_cjk("".join(clause.tokens)):  # nothing to fold: the folded fields hold every spelling
-        return match
-    prefix = clause.prefix or clause.single_cjk_char
-    fields = EXACT_FIELDS[:1] if titles_only else EXACT_FIELDS
-    exact = [(OCCUR.Should, Q.boost_query(_phrase(name, clause.tokens, prefix), weight)) for name, weight in fields]
-    return Q.boolean_query([(OCCUR.Must, match), *exact])
+        return _match(clause, titles_only)
+    folded = FOLDED_FIELDS[:1] if titles_only else FOLDED_FIELDS
+    exact = EXACT_FIELDS[:1] if titles_only else EXACT_FIELDS
+    return Q.boolean_query(
+        [(OCCUR.Should, Q.boost_query(_phrase(name, clause.folded, clause.prefix), weight)) for name, weight in folded]
+        + [(OCCUR.Should, Q.boost_query(_phrase(name, clause.tokens, clause.prefix), weight)) for name, weight in exact]
+    )
 
 
 def _match(clause: Clause, titles_only: bool) -> Any:
@@ -197,8 +206,9 @@ def visibility_queries(now: datetime.datetime) -> list[tuple[Any, Any]]:
 
 @dataclass
 class Plan:
-    """The tantivy queries of one search: the base (words, visibility, ids
-    left to the database) and the facet filters, combined per facet."""
+    """The tantivy queries of one search: the words (scored to rank, or only matched to count
+    and to sort by date), the base (visibility, ids left to the database) and the facet
+    filters, combined per facet."""
 
     query: SearchQuery
     now: datetime.datetime
@@ -208,9 +218,6 @@ class Plan:
     base: list[tuple[Any, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        words = text_query(self.query)
-        if words is not None:
-            self.base.append((OCCUR.Must, words))
         if not self.query.include_unpublished:
             self.base += visibility_queries(self.now)
         elif self.query.private_scope is None:
@@ -223,9 +230,19 @@ class Plan:
         if self.excluded:
             self.base.append((OCCUR.MustNot, Q.term_set_query(SCHEMA, "id", list(self.excluded))))
 
-    def filtered(self, skip: str = "") -> Any:
-        """The base with every active filter but ``skip``'s."""
-        parts = list(self.base)
+    @functools.cached_property
+    def matching_words(self) -> Any | None:
+        return text_query(self.query, scored=False)
+
+    @functools.cached_property
+    def scored_words(self) -> Any | None:
+        return text_query(self.query)
+
+    def filtered(self, skip: str = "", *, scored: bool = False) -> Any:
+        """The words and the base with every active filter but ``skip``'s."""
+        words = self.scored_words if scored else self.matching_words
+        parts = [(OCCUR.Must, words)] if words is not None else []
+        parts += self.base
         parts += [(OCCUR.Must, filter_query(name, values)) for name, values in self.query.filters().items()
                   if name != skip]
         if not any(occur == OCCUR.Must for occur, _query in parts):
@@ -254,7 +271,7 @@ def answer(searcher: tantivy.Searcher, plan: Plan, *, first: int, limit: int) ->
     count = total_from is None
     sort = query.effective_sort
     if sort == "relevance":
-        found = searcher.search(main, limit, count=count, offset=first)
+        found = searcher.search(plan.filtered(scored=True), limit, count=count, offset=first)
     else:
         order = tantivy.Order.Desc if sort == "newest" else tantivy.Order.Asc
         found = searcher.search(main, limit, count=count, offset=first, order_by_field=sort, order=order)
