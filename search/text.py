@@ -143,12 +143,19 @@ def spelled_as(text: str, key: str) -> bool:
     if ascii_start and not key.startswith(ascii_start.group().replace("'", "").replace("`", "").lower()):
         return False  # the ASCII letters and digits starting the first word fold to themselves: most titles end here
     position = 0
-    for token in _iter_tokens(text):
-        folded = fold(token).replace(" ", "")
+    for word in _WORD_RE.finditer(clean(text)):
+        folded = _folded_word(word.group())
         if not key.startswith(folded, position):
             return False
         position += len(folded)
     return position == len(key)
+
+
+@functools.lru_cache(maxsize=8192)
+def _folded_word(word: str) -> str:
+    """A word's folded tokens, joined: titles share their words (a page's 20 titles fold the same
+    few hundred words search after search), so each is worked out once."""
+    return "".join(fold(token).replace(" ", "") for token in _word_tokens(word))
 
 
 def index_text(*texts: str) -> str:
@@ -182,8 +189,9 @@ class Clause:
     prefix: bool = False
     negated: bool = False
 
-    @property
+    @functools.cached_property
     def folded(self) -> tuple[str, ...]:
+        """The tokens folded (asked for again by each field a query searches: worked out once)."""
         return tuple(fold(token) for token in self.tokens)
 
     @property
