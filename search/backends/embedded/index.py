@@ -262,7 +262,6 @@ def answer(searcher: tantivy.Searcher, plan: Plan, *, first: int, limit: int) ->
     """Total, facets (each under every filter but its own) and ``limit``
     results from the ``first`` (0-based), in the query's order."""
     query = plan.query
-    main = plan.filtered()
     active = query.filters()
     # Every document has one kind and one locale: when one of them is counted
     # unfiltered, its counts add up to the total, and the top results are
@@ -270,11 +269,12 @@ def answer(searcher: tantivy.Searcher, plan: Plan, *, first: int, limit: int) ->
     total_from = next((name for name in ("kind", "locale") if name not in active), None) if query.facets else None
     count = total_from is None
     sort = query.effective_sort
-    if sort == "relevance":
+    counted = None if sort == "relevance" else plan.filtered()  # what the facets count (made when needed)
+    if counted is None:
         found = searcher.search(plan.filtered(scored=True), limit, count=count, offset=first)
     else:
         order = tantivy.Order.Desc if sort == "newest" else tantivy.Order.Asc
-        found = searcher.search(main, limit, count=count, offset=first, order_by_field=sort, order=order)
+        found = searcher.search(counted, limit, count=count, offset=first, order_by_field=sort, order=order)
     addresses = [address for _key, address in found.hits]
     ids = searcher.fast_field_values("id", addresses) if addresses else []
     ranked = [(doc_id, key) for doc_id, (key, _address) in zip(ids, found.hits, strict=True)]
@@ -284,7 +284,7 @@ def answer(searcher: tantivy.Searcher, plan: Plan, *, first: int, limit: int) ->
         if unfiltered and not found.hits and not first:  # nothing matches: nothing to count
             facets.update({name: {} for name in unfiltered})
         elif unfiltered:
-            facets.update(_count(searcher, main, unfiltered))
+            facets.update(_count(searcher, plan.filtered() if counted is None else counted, unfiltered))
         for name in active:
             facets.update(_count(searcher, plan.filtered(skip=name), [name]))
     total = found.count if total_from is None else sum(facets[total_from].values())
