@@ -191,6 +191,35 @@ def test_a_broken_index_is_rebuilt_and_search_never_fails(demo, database_fallbac
     assert_same_answer(query)
 
 
+def test_an_index_of_another_schema_is_rebuilt_and_said_in_a_line(demo, database_fallback_allowed, caplog):
+    """After a deploy that changed the schema, the index on disk cannot be opened: search answers
+    from the database, the logs say so in a line each (no traceback: it is expected), and the index
+    is rebuilt (here at once: the database is small)."""
+    import logging
+
+    import tantivy
+
+    backend = get_backend("embedded")
+    assert found("Fansipan") and index_is_current()
+    for path in backend.index.path.iterdir():
+        if path.name != "writer.lock":
+            path.unlink()
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("title")
+    older = tantivy.Index(builder.build(), str(backend.index.path))
+    writer = older.writer(heap_size=15_000_000, num_threads=1)
+    writer.commit()
+    writer.wait_merging_threads()
+    backend.index.forget()
+    query = SearchQuery(text="Fansipan")
+    with caplog.at_level(logging.WARNING, logger="search.backends.embedded"):
+        assert search(query).total == backend.sql.search(query).total > 0
+    said = [record for record in caplog.records if "another schema" in record.getMessage()]
+    assert said and all(record.levelno == logging.WARNING and not record.exc_info for record in said)
+    assert index_is_current()
+    assert_same_answer(query)
+
+
 def test_result_cards_read_the_stored_shadows_and_the_migration_stores_the_missing_ones(demo):
     """Every written row carries its snippets' shadows; a row without them (written before
     migration 0007) or with stale ones (made by earlier code) gets the same snippets, and the

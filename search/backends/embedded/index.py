@@ -301,6 +301,15 @@ def _count(searcher: tantivy.Searcher, query: Any, names: Iterable[str]) -> Face
 
 
 # --- the index on disk, as one process reads it ----------------------------------------------
+class IndexOfAnotherSchema(Exception):
+    """The index on disk was written with another schema (a deploy changed ``build_schema``): it
+    cannot be opened, only rebuilt, and the SQL engine answers meanwhile. Expected once per
+    schema change, so it is logged as a line, not as a failure with its traceback."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"The search index at {path} was written with another schema; it is being rebuilt")
+
+
 @dataclass
 class View:
     """A searcher and the database state it reflects (None: the index records none)."""
@@ -323,7 +332,12 @@ class TantivyIndex:
         with self._lock:
             if self._index is None:
                 self.path.mkdir(parents=True, exist_ok=True)
-                self._index = tantivy.Index(SCHEMA, str(self.path), reuse=True)
+                try:
+                    self._index = tantivy.Index(SCHEMA, str(self.path), reuse=True)
+                except ValueError as error:
+                    if "schema does not match" in str(error):
+                        raise IndexOfAnotherSchema(self.path) from error
+                    raise
                 self._index.config_reader(reload_policy="Manual")
             return self._index
 

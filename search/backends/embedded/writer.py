@@ -33,7 +33,7 @@ from django.conf import settings
 from django.db import connection
 
 from search.backends.embedded import store
-from search.backends.embedded.index import SCHEMA, TantivyIndex, document, state_document
+from search.backends.embedded.index import SCHEMA, IndexOfAnotherSchema, TantivyIndex, document, state_document
 from search.backends.embedded.store import State
 
 logger = logging.getLogger(__name__)
@@ -102,8 +102,8 @@ def catch_up(
             current = store.read_state(cursor)
         try:
             recorded = index.view().state
-        except Exception:  # unreadable: rebuilt below like an index of another history
-            logger.exception("The search index at %s cannot be read", index.path)
+        except Exception as error:  # unreadable: rebuilt below like an index of another history
+            _log_unusable(error, "The search index at %s cannot be read", index.path)
             index.forget()
             recorded = None
         if recorded == current:
@@ -147,8 +147,8 @@ def _rebuild(index: TantivyIndex) -> None:
     An index that cannot even be opened is replaced by an empty one first."""
     try:
         tantivy_index = index.open()
-    except Exception:  # a broken index: start again from nothing
-        logger.exception("The search index at %s cannot be opened; building a new one", index.path)
+    except Exception as error:  # a broken index, or one of another schema: start again from nothing
+        _log_unusable(error, "The search index at %s cannot be opened; building a new one", index.path)
         _clear(index.path)
         index.forget()
         tantivy_index = index.open()
@@ -159,6 +159,14 @@ def _rebuild(index: TantivyIndex) -> None:
     writer = tantivy_index.writer(heap_size=APPLY_HEAP, num_threads=1)
     writer.garbage_collect_files()
     writer.wait_merging_threads()
+
+
+def _log_unusable(error: Exception, message: str, path: Path) -> None:
+    """An index of another schema is expected after a deploy (a line); anything else is a failure."""
+    if isinstance(error, IndexOfAnotherSchema):
+        logger.warning(message, path)
+    else:
+        logger.exception(message, path)
 
 
 def _abandon(writer: tantivy.IndexWriter) -> None:
