@@ -35,7 +35,7 @@ from django.utils import timezone
 from search.backends import BackendResults, ObjectKey, SearchBackend
 from search.backends.embedded import index as tantivy_index
 from search.backends.embedded import sql, store, writer
-from search.backends.embedded.index import Answer, IndexOfAnotherSchema, Plan, TantivyIndex
+from search.backends.embedded.index import Answer, Plan, TantivyIndex
 from search.backends.embedded.store import State
 from search.backends.embedded.store import next_visibility_change as _next_visibility_change
 from search.documents import IndexEntry, entries_for, object_key
@@ -131,10 +131,7 @@ class EmbeddedBackend(SearchBackend):
         try:
             results = self.search_index(query)
         except Exception as error:  # a broken index must not break search: the database still answers
-            if isinstance(error, IndexOfAnotherSchema):
-                logger.warning("%s; answering from the database", error)
-            else:
-                logger.exception("The tantivy search index failed; answering from the database")
+            writer.log_unusable(error, "The search index at %s failed; answering from the database", self.index.path)
             self.index.forget()
             self._recover()
             results = None

@@ -270,12 +270,11 @@ def answer(searcher: tantivy.Searcher, plan: Plan, *, first: int, limit: int) ->
     total_from = next((name for name in ("kind", "locale") if name not in active), None) if query.facets else None
     count = total_from is None
     sort = query.effective_sort
-    counted = None if sort == "relevance" else plan.filtered()  # what the facets count (made when needed)
-    if counted is None:
+    if sort == "relevance":
         found = searcher.search(plan.filtered(scored=True), limit, count=count, offset=first)
-    else:
+    else:  # dates order the page: no score is read
         order = tantivy.Order.Desc if sort == "newest" else tantivy.Order.Asc
-        found = searcher.search(counted, limit, count=count, offset=first, order_by_field=sort, order=order)
+        found = searcher.search(plan.filtered(), limit, count=count, offset=first, order_by_field=sort, order=order)
     addresses = [address for _key, address in found.hits]
     ids = searcher.fast_field_values("id", addresses) if addresses else []
     ranked = [(doc_id, key) for doc_id, (key, _address) in zip(ids, found.hits, strict=True)]
@@ -285,7 +284,7 @@ def answer(searcher: tantivy.Searcher, plan: Plan, *, first: int, limit: int) ->
         if unfiltered and not found.hits and not first:  # nothing matches: nothing to count
             facets.update({name: {} for name in unfiltered})
         elif unfiltered:
-            facets.update(_count(searcher, plan.filtered() if counted is None else counted, unfiltered))
+            facets.update(_count(searcher, plan.filtered(), unfiltered))
         for name in active:
             facets.update(_count(searcher, plan.filtered(skip=name), [name]))
     total = found.count if total_from is None else sum(facets[total_from].values())
@@ -307,8 +306,8 @@ class IndexOfAnotherSchema(Exception):
     cannot be opened, only rebuilt, and the SQL engine answers meanwhile. Expected once per
     schema change, so it is logged as a line, not as a failure with its traceback."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(f"The search index at {path} was written with another schema; it is being rebuilt")
+    def __init__(self) -> None:
+        super().__init__("it was written with another schema and is being rebuilt")
 
 
 @dataclass
@@ -337,7 +336,7 @@ class TantivyIndex:
                     self._index = tantivy.Index(SCHEMA, str(self.path), reuse=True)
                 except ValueError as error:
                     if "schema does not match" in str(error):
-                        raise IndexOfAnotherSchema(self.path) from error
+                        raise IndexOfAnotherSchema from error
                     raise
                 self._index.config_reader(reload_policy="Manual")
             return self._index

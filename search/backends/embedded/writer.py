@@ -103,7 +103,7 @@ def catch_up(
         try:
             recorded = index.view().state
         except Exception as error:  # unreadable: rebuilt below like an index of another history
-            _log_unusable(error, "The search index at %s cannot be read", index.path)
+            log_unusable(error, "The search index at %s cannot be read", index.path)
             index.forget()
             recorded = None
         if recorded == current:
@@ -148,7 +148,7 @@ def _rebuild(index: TantivyIndex) -> None:
     try:
         tantivy_index = index.open()
     except Exception as error:  # a broken index, or one of another schema: start again from nothing
-        _log_unusable(error, "The search index at %s cannot be opened; building a new one", index.path)
+        log_unusable(error, "The search index at %s cannot be opened; building a new one", index.path)
         _clear(index.path)
         index.forget()
         tantivy_index = index.open()
@@ -161,10 +161,11 @@ def _rebuild(index: TantivyIndex) -> None:
     writer.wait_merging_threads()
 
 
-def _log_unusable(error: Exception, message: str, path: Path) -> None:
-    """An index of another schema is expected after a deploy (a line); anything else is a failure."""
+def log_unusable(error: Exception, message: str, path: Path) -> None:
+    """An index of another schema is expected after a deploy (a line saying so); anything else
+    is a failure (with its traceback)."""
     if isinstance(error, IndexOfAnotherSchema):
-        logger.warning(message, path)
+        logger.warning(f"{message}: {error}", path)
     else:
         logger.exception(message, path)
 
